@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the interop tests drive (real ZooKeeper peers) when they are missing.
+# Safe to run repeatedly; does nothing when everything is present.
+set -euo pipefail
+need=()
+[ -x /usr/share/zookeeper/bin/zkServer.sh ] || need+=(zookeeper)
+/usr/bin/python3 -c 'import kazoo' 2>/dev/null || need+=(python3-kazoo)
+command -v cli_mt >/dev/null 2>&1 || need+=(zookeeper-bin)
+[ -f /usr/include/zookeeper/zookeeper.h ] || need+=(libzookeeper-mt-dev)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}"
+fi
