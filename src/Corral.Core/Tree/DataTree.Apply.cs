@@ -47,10 +47,10 @@ public sealed partial class DataTree
 
     private TxnResult Create(in TxnHeader h, CreateTxnBase c, long rawOwner, List<WatchTrigger>? triggers)
     {
-        string parentPath = PathUtils.Parent(c.Path);
+        string parentPath = ZPath.Parent(c.Path);
         var parent = Find(parentPath);
         if (parent is null) return new TxnResult(c.Type, ErrorCode.NoNode);
-        var name = Encoding.UTF8.GetBytes(PathUtils.ChildName(c.Path));
+        var name = Encoding.UTF8.GetBytes(ZPath.ChildName(c.Path));
         long parentHashBefore = TreeDigest.NodeHash(parentPath, parent, RawOwner(parent));
         if (parent.Children?.Find(name) is not null)
         {
@@ -113,7 +113,7 @@ public sealed partial class DataTree
         var node = Find(path);
         if (node is null) return new TxnResult(type, ErrorCode.NoNode);
         if (node.ChildCount > 0) return new TxnResult(type, ErrorCode.NotEmpty);
-        string parentPath = PathUtils.Parent(path);
+        string parentPath = ZPath.Parent(path);
         var parent = Find(parentPath)!;
         long rawOwner = RawOwner(node);
         Digest -= TreeDigest.NodeHash(path, node, rawOwner) + TreeDigest.NodeHash(parentPath, parent, RawOwner(parent));

@@ -68,7 +68,7 @@ public sealed partial class DataTree
                 w.WriteLong(owner);
             });
             if (n.Children is null) continue;
-            foreach (var c in n.Children) stack.Push((PathUtils.Join(path, c.Name), c));
+            foreach (var c in n.Children) stack.Push((ZPath.Join(path, c.Name), c));
         }
         output.Write(stackalloc byte[4]);
     }
@@ -141,7 +141,7 @@ public sealed partial class DataTree
             case 3:
                 string path = r.ReadString() ?? throw new InvalidDataException("null path in snapshot");
                 var data = r.ReadBufferSpan(out bool dataNull);
-                var node = path == "/" ? Root : new ZNode(System.Text.Encoding.UTF8.GetBytes(PathUtils.ChildName(path)), data, dataNull);
+                var node = path == "/" ? Root : new ZNode(System.Text.Encoding.UTF8.GetBytes(ZPath.ChildName(path)), data, dataNull);
                 if (path == "/") node.SetData(data, dataNull);
                 node.Czxid = r.ReadLong(); node.Mzxid = r.ReadLong(); node.Pzxid = r.ReadLong();
                 node.Ctime = r.ReadLong(); node.Mtime = r.ReadLong();
@@ -152,7 +152,7 @@ public sealed partial class DataTree
                 node.AclIndex = Acls.AddRef(acl);
                 if (path != "/")
                 {
-                    var parent = Find(PathUtils.Parent(path)) ?? throw new InvalidDataException($"snapshot node {path} precedes its parent");
+                    var parent = Find(ZPath.Parent(path)) ?? throw new InvalidDataException($"snapshot node {path} precedes its parent");
                     parent.EnsureChildren().Add(node);
                     NodeCount++;
                 }

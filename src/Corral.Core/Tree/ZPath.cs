@@ -1,7 +1,7 @@
 namespace Corral.Core.Tree;
 
-/// <summary>ZooKeeper's PathUtils rules for znode paths.</summary>
-public static class PathUtils
+/// <summary>ZooKeeper's PathUtils rules (named ZPath to stay clear of Corral.Protocol.PathUtils) for znode paths.</summary>
+public static class ZPath
 {
     /// <summary>Full validatePath: returns null when valid, else the reason.</summary>
     public static string? Validate(string? path)
