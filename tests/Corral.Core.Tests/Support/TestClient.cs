@@ -7,7 +7,7 @@ namespace Corral.Core.Tests.Support;
 public delegate T RecordReader<out T>(ref JuteReader r);
 
 /// <summary>One frame received from the core, split into its reply header and body.</summary>
-public sealed record Frame(ReplyHeader Header, byte[] Body)
+public sealed record ReplyFrame(ReplyHeader Header, byte[] Body)
 {
     public T Decode<T>(RecordReader<T> read)
     {
@@ -91,17 +91,17 @@ public sealed class TestClient
     }
 
     /// <summary>The next frame, which must exist.</summary>
-    public Frame Next()
+    public ReplyFrame Next()
     {
         Assert.True(Unread > 0, "expected another frame from the server");
         var payload = Sink.Frames[_read++];
         var r = new JuteReader(payload);
         var header = ReplyHeader.Read(ref r);
-        return new Frame(header, payload[ReplyHeader.EncodedSize..]);
+        return new ReplyFrame(header, payload[ReplyHeader.EncodedSize..]);
     }
 
     /// <summary>Sends a request and returns its reply, which must be the very next frame.</summary>
-    public Frame Call(OpCode op, IJuteRecord? body = null)
+    public ReplyFrame Call(OpCode op, IJuteRecord? body = null)
     {
         int xid = Send(op, body);
         var frame = Next();
@@ -110,7 +110,7 @@ public sealed class TestClient
     }
 
     /// <summary>Sends a request, expects a reply with the given error and no body.</summary>
-    public Frame CallExpect(ErrorCode expected, OpCode op, IJuteRecord? body = null)
+    public ReplyFrame CallExpect(ErrorCode expected, OpCode op, IJuteRecord? body = null)
     {
         var frame = Call(op, body);
         Assert.Equal(expected, frame.Header.Err);
