@@ -19,18 +19,24 @@ internal sealed class ChildSet : IEnumerable<ZNode>
 
     public ZNode? Find(ReadOnlySpan<byte> name)
     {
+        int i = IndexOf(name);
+        return i < 0 ? null : _slots[i];
+    }
+
+    private int IndexOf(ReadOnlySpan<byte> name)
+    {
         if (!_hashed)
         {
             for (int i = 0; i < _count; i++)
-                if (_slots[i]!.NameBytes.SequenceEqual(name)) return _slots[i];
-            return null;
+                if (_slots[i]!.NameBytes.SequenceEqual(name)) return i;
+            return -1;
         }
         int mask = _slots.Length - 1;
         for (int i = Hash(name) & mask; ; i = (i + 1) & mask)
         {
             var n = _slots[i];
-            if (n is null) return null;
-            if (n.NameBytes.SequenceEqual(name)) return n;
+            if (n is null) return -1;
+            if (n.NameBytes.SequenceEqual(name)) return i;
         }
     }
 
@@ -90,6 +96,14 @@ internal sealed class ChildSet : IEnumerable<ZNode>
         }
         _count--;
         return true;
+    }
+
+    /// <summary>Swaps a child object for another with the same name (a leaf upgraded to a parent).</summary>
+    public void Replace(ZNode old, ZNode fresh)
+    {
+        int i = IndexOf(old.NameBytes);
+        if (i < 0 || !ReferenceEquals(_slots[i], old)) throw new InvalidOperationException("node to replace is not a child");
+        _slots[i] = fresh;
     }
 
     private void Rehash(int capacity)

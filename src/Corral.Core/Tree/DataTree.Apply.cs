@@ -48,8 +48,9 @@ public sealed partial class DataTree
     private TxnResult Create(in TxnHeader h, CreateTxnBase c, long rawOwner, List<WatchTrigger>? triggers)
     {
         string parentPath = ZPath.Parent(c.Path);
-        var parent = Find(parentPath);
-        if (parent is null) return new TxnResult(c.Type, ErrorCode.NoNode);
+        var parentNode = Find(parentPath);
+        if (parentNode is null) return new TxnResult(c.Type, ErrorCode.NoNode);
+        var parent = AsParent(parentPath, parentNode);
         var name = Encoding.UTF8.GetBytes(ZPath.ChildName(c.Path));
         long parentHashBefore = TreeDigest.NodeHash(parentPath, parent, RawOwner(parent));
         if (parent.Children?.Find(name) is not null)
@@ -114,11 +115,11 @@ public sealed partial class DataTree
         if (node is null) return new TxnResult(type, ErrorCode.NoNode);
         if (node.ChildCount > 0) return new TxnResult(type, ErrorCode.NotEmpty);
         string parentPath = ZPath.Parent(path);
-        var parent = Find(parentPath)!;
+        var parent = (ZParentNode)Find(parentPath)!;
         long rawOwner = RawOwner(node);
         Digest -= TreeDigest.NodeHash(path, node, rawOwner) + TreeDigest.NodeHash(parentPath, parent, RawOwner(parent));
         parent.Children!.Remove(node.NameBytes);
-        if (parent.Children.Count == 0) parent.Children = null;
+        parent.TrimChildren();
         parent.Pzxid = zxid;
         Digest += TreeDigest.NodeHash(parentPath, parent, RawOwner(parent));
         UntrackOwner(node, path);

@@ -152,8 +152,10 @@ public sealed partial class DataTree
                 node.AclIndex = Acls.AddRef(acl);
                 if (path != "/")
                 {
-                    var parent = Find(ZPath.Parent(path)) ?? throw new InvalidDataException($"snapshot node {path} precedes its parent");
-                    parent.EnsureChildren().Add(node);
+                    string parentPath = ZPath.Parent(path);
+                    var parent = Find(parentPath) ?? throw new InvalidDataException($"snapshot node {path} precedes its parent");
+                    if (parent.Children?.Find(node.NameBytes) is not null) throw new InvalidDataException($"snapshot node {path} appears twice");
+                    AsParent(parentPath, parent).EnsureChildren().Add(node);
                     NodeCount++;
                 }
                 if (owner != 0) TrackOwner(node, path, owner);
@@ -172,7 +174,7 @@ public sealed partial class DataTree
         _ttls.Clear();
         _sessions.Clear();
         NodeCount = 1;
-        Root = new ZNode([], [], dataIsNull: false);
+        Root = new ZParentNode([], [], dataIsNull: false);
         LastProcessedZxid = 0;
         Digest = 0;
     }

@@ -40,7 +40,7 @@ public sealed partial class DataTree
         InitBuiltIns();
     }
 
-    public ZNode Root { get; private set; }
+    public ZParentNode Root { get; private set; }
     public AclCache Acls { get; private set; } = new();
     public long LastProcessedZxid { get; private set; }
     public long Digest { get; private set; }
@@ -57,9 +57,9 @@ public sealed partial class DataTree
     public IReadOnlyCollection<string> GetEphemerals(long sessionId) =>
         _ephemerals.TryGetValue(sessionId, out var set) ? set : [];
 
-    private ZNode NewBuiltIn(string name)
+    private ZParentNode NewBuiltIn(string name)
     {
-        var n = new ZNode(Encoding.UTF8.GetBytes(name), [], dataIsNull: false) { AclIndex = Acls.AddRef(Acl.OpenAclUnsafe) };
+        var n = new ZParentNode(Encoding.UTF8.GetBytes(name), [], dataIsNull: false) { AclIndex = Acls.AddRef(Acl.OpenAclUnsafe) };
         NodeCount++;
         return n;
     }
@@ -73,7 +73,7 @@ public sealed partial class DataTree
         Acls.Release(config.AclIndex);
         config.AclIndex = Acls.AddRef(Acl.ReadAclUnsafe);
         config.Aversion = -1;
-        zk.Children!.Add(config);
+        zk.EnsureChildren().Add(config);
         Digest = 0;
         foreach (var p in BuiltInPaths) Digest += TreeDigest.NodeHash(p, Find(p)!, 0);
     }
@@ -99,7 +99,7 @@ public sealed partial class DataTree
 
     private ZNode? Walk(ReadOnlySpan<byte> rest)
     {
-        var node = Root;
+        ZNode node = Root;
         while (true)
         {
             int slash = rest.IndexOf((byte)'/');
@@ -112,6 +112,20 @@ public sealed partial class DataTree
             if (rest.IsEmpty) return null;
             node = child;
         }
+    }
+
+    /// <summary>
+    /// The node at <paramref name="path"/> as a <see cref="ZParentNode"/>, upgrading a leaf in place
+    /// (its grandparent's child set and the owner table then point at the copy).
+    /// </summary>
+    private ZParentNode AsParent(string path, ZNode node)
+    {
+        if (node is ZParentNode parent) return parent;
+        var upgraded = new ZParentNode(node);
+        var grandparent = (ZParentNode)Find(ZPath.Parent(path))!;
+        grandparent.Children!.Replace(node, upgraded);
+        if (_owners.Remove(node, out long owner)) _owners[upgraded] = owner;
+        return upgraded;
     }
 
     /// <summary>The ephemeralOwner as stored: a session id, <see cref="ContainerOwner"/>, a TTL marker, or 0.</summary>

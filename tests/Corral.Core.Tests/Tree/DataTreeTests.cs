@@ -209,6 +209,47 @@ public class DataTreeTests
         Assert.Equal(1004, t.CountDescendants(t.Root));
     }
 
+    [Fact]
+    public void Leaves_become_parents_in_place_keeping_their_stats_and_owner()
+    {
+        var t = new DataTree();
+        Apply(t, 1, new CreateTxn("/m", null, Open, 0, 1));
+        long zxid = 2;
+        for (int i = 0; i < 40; i++) Apply(t, zxid++, new CreateContainerTxn($"/m/c{i}", [(byte)i], Open, i + 1));
+        for (int i = 0; i < 40; i++)
+        {
+            var before = t.GetStat(t.Find($"/m/c{i}")!);
+            Assert.Equal(ErrorCode.Ok, Apply(t, zxid++, new CreateTxn($"/m/c{i}/g", null, Open, 0, 1)).Error);
+            var node = t.Find($"/m/c{i}")!;
+            Assert.IsType<ZParentNode>(node);
+            Assert.Equal(before with { Pzxid = zxid - 1, Cversion = 1, NumChildren = 1 }, t.GetStat(node));
+            Assert.Equal(DataTree.ContainerOwner, t.RawOwner(node));
+            Assert.Equal([(byte)i], node.DataCopy());
+        }
+        Assert.Equal(40, t.Containers.Count);
+        var copy = new MemoryStream();
+        t.WriteSnapshot(copy);
+        copy.Position = 0;
+        var loaded = new DataTree();
+        loaded.LoadSnapshot(copy);
+        Assert.Equal(t.Digest, loaded.Digest);
+        Assert.Equal(DataTree.ContainerOwner, loaded.RawOwner(loaded.Find("/m/c7")!));
+    }
+
+    [Fact]
+    public void Long_names_use_the_wider_length_prefix()
+    {
+        var t = new DataTree();
+        string mid = "/" + new string('m', 200);
+        string huge = "/" + new string('h', 20_000);
+        Apply(t, 1, new CreateTxn(mid, [1, 2], Open, 0, 1));
+        Apply(t, 2, new CreateTxn(huge, [3], Open, 0, 2));
+        Assert.Equal(new string('m', 200), t.Find(mid)!.Name);
+        Assert.Equal([1, 2], t.Find(mid)!.DataCopy());
+        Assert.Equal(20_000, t.Find(huge)!.NameBytes.Length);
+        Assert.Equal([3], t.Find(huge)!.DataCopy());
+    }
+
     [Theory]
     [InlineData("/a/")]
     [InlineData("/a//b")]
