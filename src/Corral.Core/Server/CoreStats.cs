@@ -3,6 +3,7 @@ namespace Corral.Core.Server;
 /// <summary>A point-in-time copy of the numbers monitoring needs (srvr, stat, mntr, wchs).</summary>
 public sealed record CoreStats(
     int NodeCount,
+    long ApproximateDataSize,
     int WatchCount,
     int WatchedPathCount,
     int WatcherCount,

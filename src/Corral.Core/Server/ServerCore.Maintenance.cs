@@ -86,6 +86,7 @@ public sealed partial class ServerCore
 
     public CoreStats GetStats() => new(
         NodeCount: _tree.NodeCount,
+        ApproximateDataSize: _tree.ApproximateDataSize,
         WatchCount: _watches.WatchCount,
         WatchedPathCount: _watches.WatchedPathCount,
         WatcherCount: _watches.WatcherCount,

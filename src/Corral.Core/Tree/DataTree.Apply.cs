@@ -74,6 +74,7 @@ public sealed partial class DataTree
         parent.Pzxid = h.Zxid;
         if (rawOwner != 0) TrackOwner(node, c.Path, rawOwner);
         NodeCount++;
+        ApproximateDataSize += c.Path.Length + (c.Data?.Length ?? 0);
         Digest += TreeDigest.NodeHash(parentPath, parent, RawOwner(parent)) - parentHashBefore
                   + TreeDigest.NodeHash(c.Path, node, rawOwner);
         triggers?.Add(new WatchTrigger(c.Path, EventType.NodeCreated, GetAcl(node)));
@@ -126,6 +127,7 @@ public sealed partial class DataTree
         var acl = GetAcl(node);
         Acls.Release(node.AclIndex);
         NodeCount--;
+        ApproximateDataSize -= path.Length + node.DataLength;
         triggers?.Add(new WatchTrigger(path, EventType.NodeDeleted, acl));
         triggers?.Add(new WatchTrigger(parentPath, EventType.NodeChildrenChanged, GetAcl(parent)));
         return new TxnResult(type, ErrorCode.Ok, path);
@@ -137,6 +139,7 @@ public sealed partial class DataTree
         if (node is null) return new TxnResult(s.Type, ErrorCode.NoNode);
         long raw = RawOwner(node);
         Digest -= TreeDigest.NodeHash(s.Path, node, raw);
+        ApproximateDataSize += (s.Data?.Length ?? 0) - node.DataLength;
         node.SetData(s.Data, s.Data is null);
         node.Mzxid = h.Zxid;
         node.Mtime = h.Time;

@@ -159,6 +159,7 @@ public sealed partial class DataTree
                     NodeCount++;
                 }
                 if (owner != 0) TrackOwner(node, path, owner);
+                ApproximateDataSize += path.Length + node.DataLength;
                 return TreeDigest.NodeHash(path, node, owner);
             default:
                 throw new InvalidDataException("unknown snapshot record kind");
@@ -174,6 +175,7 @@ public sealed partial class DataTree
         _ttls.Clear();
         _sessions.Clear();
         NodeCount = 1;
+        ApproximateDataSize = 0;
         Root = new ZParentNode([], [], dataIsNull: false);
         LastProcessedZxid = 0;
         Digest = 0;

@@ -47,6 +47,9 @@ public sealed partial class DataTree
     /// <summary>Number of znodes including the root and the built-ins.</summary>
     public int NodeCount { get; private set; }
 
+    /// <summary>Sum of path lengths and data lengths over all nodes, as ZooKeeper's zk_approximate_data_size.</summary>
+    public long ApproximateDataSize { get; private set; }
+
     public IReadOnlyDictionary<long, SessionRecord> Sessions => _sessions;
     public IReadOnlyCollection<string> Containers => _containers;
     public IReadOnlyCollection<string> TtlNodes => _ttls;
@@ -75,7 +78,11 @@ public sealed partial class DataTree
         config.Aversion = -1;
         zk.EnsureChildren().Add(config);
         Digest = 0;
-        foreach (var p in BuiltInPaths) Digest += TreeDigest.NodeHash(p, Find(p)!, 0);
+        foreach (var p in BuiltInPaths)
+        {
+            Digest += TreeDigest.NodeHash(p, Find(p)!, 0);
+            ApproximateDataSize += p.Length;
+        }
     }
 
     /// <summary>Finds a node by absolute path; null if absent or the path is malformed ("//", trailing '/').</summary>

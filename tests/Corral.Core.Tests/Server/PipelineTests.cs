@@ -145,6 +145,7 @@ public class PipelineTests
         c.Exists("/e", watch: true);
         var s = h.Core.GetStats();
         Assert.Equal(5, s.NodeCount);
+        Assert.Equal("/".Length + "/zookeeper".Length + "/zookeeper/quota".Length + "/zookeeper/config".Length + "/e".Length, s.ApproximateDataSize);
         Assert.Equal(1, s.EphemeralCount);
         Assert.Equal(1, s.WatchCount);
         Assert.Equal(1, s.ConnectionCount);

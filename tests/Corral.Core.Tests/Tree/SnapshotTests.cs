@@ -41,6 +41,8 @@ public class SnapshotTests
         Assert.Equal(t.Digest, copy.Digest);
         Assert.Equal(7, copy.LastProcessedZxid);
         Assert.Equal(t.NodeCount, copy.NodeCount);
+        Assert.Equal(t.ApproximateDataSize, copy.ApproximateDataSize);
+        Assert.Equal(1 + 10 + 16 + 17 + "/app".Length + 1 + "/app/eph".Length + "/box".Length + "/ttl".Length + 1, t.ApproximateDataSize);
         foreach (var path in new[] { "/", "/zookeeper", "/zookeeper/config", "/zookeeper/quota", "/app", "/app/eph", "/box", "/ttl" })
         {
             var a = t.Find(path)!;
