@@ -30,9 +30,6 @@ public sealed class CoreOptions
     /// <summary>Largest data a node may hold (jute.maxbuffer).</summary>
     public int MaxDataBytes { get; init; } = JuteReader.MaxBuffer;
 
-    /// <summary>Largest response payload; a bigger one (a huge child list) is answered with an error instead.</summary>
-    public int MaxResponseBytes { get; init; } = JuteReader.MaxBuffer;
-
     /// <summary>Fills session passwords. Defaults to the OS CSPRNG; tests and the simulator inject a seeded one.</summary>
     public Action<Span<byte>> RandomFill { get; init; } = RandomNumberGenerator.Fill;
 

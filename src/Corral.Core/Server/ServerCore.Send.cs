@@ -17,7 +17,8 @@ public sealed partial class ServerCore
         if (err == ErrorCode.Ok) body?.Write(ref w);
         if (!_frame.TryFinishFrame(out _))
         {
-            // A response over jute.maxbuffer would make every client drop the connection; say why instead.
+            // A response over jute.maxbuffer (e.g. a huge child list) would make every client drop the
+            // connection; answer with an error the client can surface instead.
             _frame.Reset();
             _frame.WriteFrame(new ReplyHeader(xid, zxid, ErrorCode.MarshallingError));
         }

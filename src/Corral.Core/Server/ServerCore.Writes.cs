@@ -18,6 +18,9 @@ public sealed partial class ServerCore
     private long _committedZxid;
     private bool _applying;
 
+    /// <summary>The zxid given to the most recently prepared transaction.</summary>
+    public long LastPreparedZxid => _lastPreparedZxid;
+
     /// <summary>Number of prepared transactions not yet applied.</summary>
     public int PendingTransactionCount => _uncommitted.Count;
 

@@ -40,7 +40,9 @@ public class ReadOpTests
         var nullFrame = c.CallExpect(ErrorCode.Ok, OpCode.GetData, new GetDataRequest("/null", false));
         Assert.Equal([0xFF, 0xFF, 0xFF, 0xFF], nullFrame.Body[..4]);
         Assert.Null(nullFrame.Decode(GetDataResponse.Read).Data);
-        Assert.Equal([], c.GetData("/empty").Data);
+        var empty = c.GetData("/empty").Data;
+        Assert.NotNull(empty);
+        Assert.Empty(empty);
     }
 
     [Fact]

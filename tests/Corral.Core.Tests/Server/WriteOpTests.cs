@@ -17,7 +17,8 @@ public class WriteOpTests
         Assert.Equal(new Stat(0, 0, 0, 0, 0, -2, 0, 0, 0, 2, 0), c.Exists("/zookeeper"));
         var config = c.GetData("/zookeeper/config");
         Assert.Equal(0, config.Stat.Aversion + 1);
-        Assert.Equal([], config.Data);
+        Assert.NotNull(config.Data);
+        Assert.Empty(config.Data);
     }
 
     [Fact]

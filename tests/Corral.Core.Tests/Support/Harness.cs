@@ -22,7 +22,6 @@ public sealed class Harness
             SuperDigest = options.SuperDigest,
             ContainerCheckIntervalMs = options.ContainerCheckIntervalMs,
             MaxDataBytes = options.MaxDataBytes,
-            MaxResponseBytes = options.MaxResponseBytes,
             RandomFill = span => seeded.NextBytes(span),
         };
         Core = new ServerCore(options, Time, committer);
