@@ -57,7 +57,8 @@ public sealed class CoreConnection : IWatcher
 
     internal void AddAuth(Id id)
     {
-        if (!_authIds.Contains(id)) _authIds.Add(id);
+        if (id == _ipId || _authIds.Contains(id)) return;
+        _authIds.Add(id);
         Ids = [.. _authIds, _ipId];
     }
 

@@ -93,6 +93,8 @@ public class ReadOpTests
         Assert.Equal([new ClientInfo("ip", "10.0.0.7")], before.ClientInfo);
         c.Send(OpCode.Auth, new AuthPacket(0, "digest", "bob:secret"u8.ToArray()), Xids.Auth);
         c.Next();
+        c.Send(OpCode.Auth, new AuthPacket(0, "ip", []), Xids.Auth); // the ip identity is already there
+        Assert.Equal(ErrorCode.Ok, c.Next().Header.Err);
         var after = c.CallExpect(ErrorCode.Ok, OpCode.WhoAmI).Decode(WhoAmIResponse.Read);
         Assert.Equal([new ClientInfo("digest", "bob"), new ClientInfo("ip", "10.0.0.7")], after.ClientInfo);
     }
