@@ -74,6 +74,14 @@ public sealed partial class ServerCore
         if (header.Zxid > _committedZxid) _committedZxid = header.Zxid;
     }
 
+    /// <summary>As <see cref="ApplyCommitted(ReadOnlySpan{byte})"/>, checking the log's zxid against the transaction's own.</summary>
+    public void ApplyCommitted(long zxid, ReadOnlySpan<byte> serializedTxn)
+    {
+        var (header, _) = TxnCodec.Deserialize(serializedTxn);
+        if (header.Zxid != zxid) throw new InvalidDataException($"log entry {zxid:x} holds transaction {header.Zxid:x}");
+        ApplyCommitted(serializedTxn);
+    }
+
     /// <summary>
     /// Raises the zxid counter (e.g. to a new Zab epoch: epoch &lt;&lt; 32). The next transaction gets
     /// <paramref name="zxid"/> + 1. Lowering it is refused.

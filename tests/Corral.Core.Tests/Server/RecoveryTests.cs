@@ -36,8 +36,9 @@ public class RecoveryTests
     {
         var (h, log, _) = Workload();
         var replica = new Harness();
-        foreach (var txn in log.Log) replica.Core.ApplyCommitted(txn);
+        for (int i = 0; i < log.Log.Count; i++) replica.Core.ApplyCommitted(i + 1, log.Log[i]);
         Assert.Equal(h.Core.Tree.Digest, replica.Core.Tree.Digest);
+        Assert.Throws<InvalidDataException>(() => new Harness().Core.ApplyCommitted(5, log.Log[0]));
         Assert.Equal(h.Core.LastProcessedZxid, replica.Core.LastProcessedZxid);
         Assert.Equal(1, replica.Core.Sessions.Count);
         // after replay, new writes continue the zxid sequence
