@@ -1,0 +1,55 @@
+namespace Corral.Server.Network;
+
+/// <summary>
+/// Backpressure for one connection. The reader must not run ahead of the core (frames queued for
+/// the processing loop) nor of the client (response bytes queued but not yet sent). When either
+/// exceeds its limit, <see cref="WaitForRoomAsync"/> parks the reader until the backlog halves.
+/// Thread-safe: the reader, the processing loop and the writer all update it.
+/// </summary>
+public sealed class ReadThrottle(long maxUnsentBytes, long maxQueuedInputBytes)
+{
+    private readonly object _lock = new();
+    private long _unsentBytes;
+    private long _queuedInputBytes;
+    private bool _released;
+    private TaskCompletionSource? _waiter;
+
+    public long UnsentBytes { get { lock (_lock) return _unsentBytes; } }
+
+    public void AddUnsent(long bytes) { lock (_lock) _unsentBytes += bytes; }
+    public void RemoveUnsent(long bytes) { lock (_lock) { _unsentBytes -= bytes; WakeIfRoom(); } }
+    public void AddQueuedInput(long bytes) { lock (_lock) _queuedInputBytes += bytes; }
+    public void RemoveQueuedInput(long bytes) { lock (_lock) { _queuedInputBytes -= bytes; WakeIfRoom(); } }
+
+    /// <summary>Lets any parked reader go for good (the connection is closing).</summary>
+    public void ReleaseForever()
+    {
+        lock (_lock)
+        {
+            _released = true;
+            _waiter?.TrySetResult();
+            _waiter = null;
+        }
+    }
+
+    public Task WaitForRoomAsync()
+    {
+        lock (_lock)
+        {
+            if (_released || (_unsentBytes <= maxUnsentBytes && _queuedInputBytes <= maxQueuedInputBytes))
+                return Task.CompletedTask;
+            _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _waiter.Task;
+        }
+    }
+
+    private void WakeIfRoom()
+    {
+        // Hysteresis: resume only when the backlog has halved, so the reader does not flap per frame.
+        if (_waiter is not null && _unsentBytes <= maxUnsentBytes / 2 && _queuedInputBytes <= maxQueuedInputBytes / 2)
+        {
+            _waiter.TrySetResult();
+            _waiter = null;
+        }
+    }
+}
