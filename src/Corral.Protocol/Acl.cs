@@ -1,7 +1,7 @@
 namespace Corral.Protocol;
 
 /// <summary>An identity: scheme plus id, e.g. ("digest", "bob:fyVm...=") or ("world", "anyone").</summary>
-public sealed record Id(string Scheme, string IdValue)
+public sealed record Id(string Scheme, string IdValue) : IJuteRecord
 {
     public static readonly Id Anyone = new("world", "anyone");
     public static readonly Id AuthIds = new("auth", "");
@@ -19,7 +19,7 @@ public sealed record Id(string Scheme, string IdValue)
 }
 
 /// <summary>One ACL entry: permission bits granted to an identity.</summary>
-public sealed record Acl(Perms Perms, Id Id)
+public sealed record Acl(Perms Perms, Id Id) : IJuteRecord
 {
     public void Write(ref JuteWriter w)
     {

@@ -14,7 +14,7 @@ public readonly record struct Stat(
     long EphemeralOwner,
     int DataLength,
     int NumChildren,
-    long Pzxid)
+    long Pzxid) : IJuteRecord
 {
     public const int EncodedSize = 68;
 
