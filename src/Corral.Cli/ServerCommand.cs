@@ -93,7 +93,7 @@ public static class ServerCommand
         {
             Directory.CreateDirectory(options.DataDir);
             Directory.CreateDirectory(options.EffectiveDataLogDir);
-            server = await CorralServer.StartAsync(options, CoreFactory.Create, loggerFactory, cancellationToken: cancellationToken)
+            server = await CorralServer.StartAsync(options, Corral.Server.Hosting.CoreFactory.Create, loggerFactory, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException or ConfigurationException)

@@ -15,7 +15,7 @@ public sealed class FourLetterWordResponder(CoreLoop loop, ConnectionRegistry co
     /// <summary>The text to send for <paramref name="word"/>, asked on connection <paramref name="asker"/>.</summary>
     public Task<string> RespondAsync(string word, ClientConnection asker)
     {
-        if (!whitelist.Contains(word)) return Task.FromResult(FourLetterWords.Refusal(word));
+        if (!whitelist.Contains(word)) return Task.FromResult(FourLetterWordPolicy.Refusal(word));
         return loop.InvokeAsync(() =>
         {
             // ZooKeeper counts the command itself as a received packet before answering.
@@ -28,7 +28,7 @@ public sealed class FourLetterWordResponder(CoreLoop loop, ConnectionRegistry co
                 "srvr" => Server(includeClients: false, asker),
                 "stat" => Server(includeClients: true, asker),
                 "mntr" => Monitor(),
-                _ => FourLetterWords.Refusal(word),
+                _ => FourLetterWordPolicy.Refusal(word),
             };
             asker.PacketsSent++;
             loop.Statistics.PacketsSent++;

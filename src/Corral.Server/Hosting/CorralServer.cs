@@ -62,8 +62,8 @@ public sealed class CorralServer : IAsyncDisposable
         var log = loggerFactory.CreateLogger<CorralServer>();
         var address = options.ClientPortAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.ClientPortAddress);
 
-        var whitelist = FourLetterWords.EffectiveWhitelist(options.FourLetterWordWhitelist);
-        foreach (var word in options.FourLetterWordWhitelist.Where(w => w != "*" && !FourLetterWords.Implemented.Contains(w)))
+        var whitelist = FourLetterWordPolicy.EffectiveWhitelist(options.FourLetterWordWhitelist);
+        foreach (var word in options.FourLetterWordWhitelist.Where(w => w != "*" && !FourLetterWordPolicy.Implemented.Contains(w)))
             log.LogWarning("4lw.commands.whitelist names {Word}, which Corral does not implement; it will be refused", word);
         foreach (var (key, value) in options.UnrecognizedKeys)
             log.LogWarning("Ignoring unrecognized configuration key {Key}={Value}", key, value);

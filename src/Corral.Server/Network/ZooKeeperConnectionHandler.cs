@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
+using Corral.Protocol;
 using Corral.Server.Commands;
 using Corral.Server.Processing;
 using Microsoft.AspNetCore.Connections;
@@ -96,8 +97,8 @@ public sealed class ZooKeeperConnectionHandler(
             if (first && buffer.Length >= 4)
             {
                 first = false;
-                int head = FrameCutter.ReadInt32BigEndian(buffer);
-                if (FourLetterWords.TryRecognize(head, out string word))
+                int head = ReadInt32BigEndian(buffer);
+                if (FourLetterWords.TryGetWord(head, out string word))
                 {
                     input.AdvanceTo(buffer.GetPosition(4));
                     return word;
@@ -112,12 +113,12 @@ public sealed class ZooKeeperConnectionHandler(
             long now = time.GetTimestamp();
             while (true)
             {
-                FrameCut cut = FrameCutter.TryCut(ref buffer, out var payload, out int length);
-                if (cut == FrameCut.Incomplete) break;
-                if (cut == FrameCut.InvalidLength)
+                FrameStatus status = Frame.TryReadFrame(ref buffer, out var payload, out int length);
+                if (status == FrameStatus.Incomplete) break;
+                if (status == FrameStatus.Invalid)
                 {
                     log.LogWarning("Closing connection from {Remote}: invalid frame length {Length} (allowed 0..{Max})",
-                        connection.RemoteAddress, length, FrameCutter.MaxFrameLength);
+                        connection.RemoteAddress, length, Frame.MaxFrameLength);
                     input.AdvanceTo(buffer.End);
                     return null;
                 }
@@ -134,6 +135,13 @@ public sealed class ZooKeeperConnectionHandler(
                 return null;
             }
         }
+    }
+
+    private static int ReadInt32BigEndian(in ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> head = stackalloc byte[4];
+        buffer.Slice(0, 4).CopyTo(head);
+        return System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(head);
     }
 
     private async Task AnswerFourLetterWordAsync(string word, ClientConnection connection, PipeWriter output)
