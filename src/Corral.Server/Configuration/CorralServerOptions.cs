@@ -91,6 +91,13 @@ public sealed class CorralServerOptions
     public Dictionary<string, string> UnrecognizedKeys { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// globalOutstandingLimit: requests read but not yet processed beyond which Corral stops reading.
+    /// ZooKeeper applies it server-wide; Corral applies it per connection, so one busy client cannot
+    /// stall the others.
+    /// </summary>
+    public int GlobalOutstandingLimit { get; set; } = 1000;
+
+    /// <summary>
     /// Host tuning, not a zoo.cfg key: once this many response bytes are queued and unsent on one
     /// connection, the host stops reading that connection's requests until the client catches up.
     /// </summary>
@@ -124,6 +131,7 @@ public sealed class CorralServerOptions
         if (AutopurgeSnapRetainCount < 3) throw Bad("autopurge.snapRetainCount", AutopurgeSnapRetainCount, "must be at least 3");
         if (AutopurgePurgeInterval < 0) throw Bad("autopurge.purgeInterval", AutopurgePurgeInterval, "must be 0 (disabled) or a positive number of hours");
         if (AdminServerPort is < 0 or > 65535) throw Bad("admin.serverPort", AdminServerPort, "must be between 0 and 65535");
+        if (GlobalOutstandingLimit < 1) throw Bad("globalOutstandingLimit", GlobalOutstandingLimit, "must be at least 1");
         if (MaxUnsentBytesPerConnection < 64 * 1024)
             throw Bad("MaxUnsentBytesPerConnection", MaxUnsentBytesPerConnection, "must be at least 65536");
     }

@@ -70,6 +70,7 @@ public static class ZooCfgParser
             case "admin.serverPort": o.AdminServerPort = Int(key, value); break;
             case "admin.commandURL": o.AdminCommandUrl = NonEmpty(key, value); break;
             case "initLimit": o.InitLimit = Int(key, value); break;
+            case "globalOutstandingLimit": o.GlobalOutstandingLimit = Int(key, value); break;
             case "syncLimit": o.SyncLimit = Int(key, value); break;
             default:
                 if (key.StartsWith("server.", StringComparison.Ordinal))

@@ -42,6 +42,9 @@ public sealed class CorralServer : IAsyncDisposable
     /// <summary>"127.0.0.1:port", the connect string for a client.</summary>
     public string ConnectString => $"{ClientEndPoint.Address}:{ClientEndPoint.Port}";
 
+    /// <summary>The live connections (diagnostics and tests).</summary>
+    public ConnectionRegistry Connections => _registry;
+
     /// <summary>Loop access for diagnostics and tests (queries run on the processing loop).</summary>
     public CoreLoop Loop => _loop;
 
@@ -75,7 +78,8 @@ public sealed class CorralServer : IAsyncDisposable
         var settings = new ServerRuntimeSettings(
             options.MaxClientCnxns,
             options.MaxUnsentBytesPerConnection,
-            MaxQueuedInputBytesPerConnection: options.MaxUnsentBytesPerConnection);
+            MaxQueuedInputBytesPerConnection: options.MaxUnsentBytesPerConnection,
+            MaxQueuedRequestsPerConnection: options.GlobalOutstandingLimit);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);

@@ -4,4 +4,5 @@ namespace Corral.Server.Network;
 public sealed record ServerRuntimeSettings(
     int MaxClientCnxns,
     long MaxUnsentBytesPerConnection,
-    long MaxQueuedInputBytesPerConnection);
+    long MaxQueuedInputBytesPerConnection,
+    int MaxQueuedRequestsPerConnection);

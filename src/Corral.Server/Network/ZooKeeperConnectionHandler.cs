@@ -36,7 +36,8 @@ public sealed class ZooKeeperConnectionHandler(
         }
 
         var connection = new ClientConnection(registry.NextId(), remote,
-            new ReadThrottle(settings.MaxUnsentBytesPerConnection, settings.MaxQueuedInputBytesPerConnection),
+            new ReadThrottle(settings.MaxUnsentBytesPerConnection, settings.MaxQueuedInputBytesPerConnection,
+                settings.MaxQueuedRequestsPerConnection),
             loop.Statistics, time, loop.MarkDirty);
         try
         {
@@ -111,8 +112,12 @@ public sealed class ZooKeeperConnectionHandler(
             }
 
             long now = time.GetTimestamp();
+            bool throttled = false;
             while (true)
             {
+                // Check between frames, not just between reads: one read can hold hundreds of
+                // pipelined requests, each of which may produce a large reply.
+                if (!connection.Throttle.HasRoom) { throttled = true; break; }
                 FrameStatus status = Frame.TryReadFrame(ref buffer, out var payload, out int length);
                 if (status == FrameStatus.Incomplete) break;
                 if (status == FrameStatus.Invalid)
@@ -127,6 +132,12 @@ public sealed class ZooKeeperConnectionHandler(
                 loop.PostFrame(connection, copy, length, now);
             }
 
+            if (throttled)
+            {
+                // Nothing after the consumed frames was examined, so the next read returns it at once.
+                input.AdvanceTo(buffer.Start);
+                continue;
+            }
             input.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted)
             {
