@@ -45,6 +45,12 @@ public sealed class CorralServerOptions
     /// <summary>zookeeper.extendedTypesEnabled: allows TTL nodes (and reserves the top session-id byte).</summary>
     public bool ExtendedTypesEnabled { get; set; }
 
+    /// <summary>
+    /// DigestAuthenticationProvider.superDigest ("super:&lt;base64 sha1&gt;"): a digest identity that
+    /// bypasses ACLs. ZooKeeper reads it as a system property; Corral also accepts it in zoo.cfg.
+    /// </summary>
+    public string? SuperDigest { get; set; }
+
     /// <summary>4lw.commands.whitelist; "*" in the file allows every implemented word.</summary>
     public IReadOnlySet<string> FourLetterWordWhitelist { get; set; } = DefaultFourLetterWordWhitelist;
 

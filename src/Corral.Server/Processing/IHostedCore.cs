@@ -36,5 +36,4 @@ public sealed record CoreStatistics(
     long EphemeralCount,
     long WatchCount,
     long SessionCount,
-    long ApproximateDataSize,
     string ServerState = "standalone");

@@ -62,7 +62,7 @@ public sealed class ApacheZooKeeperFixture : IAsyncLifetime
         {
             await Deadline.WaitUntilAsync(async () => _process.HasExited
                     ? throw new InvalidOperationException($"ZooKeeper exited with {_process.ExitCode}:\n{Log}")
-                    : await RuokAsync(), TimeSpan.FromSeconds(60), "Apache ZooKeeper to answer ruok");
+                    : await ServingAsync(), TimeSpan.FromSeconds(60), "Apache ZooKeeper to serve requests");
         }
         catch
         {
@@ -73,17 +73,17 @@ public sealed class ApacheZooKeeperFixture : IAsyncLifetime
 
     public string Log { get { lock (_log) return _log.ToString(); } }
 
-    private async Task<bool> RuokAsync()
+    /// <summary>ruok answers before the database is loaded; srvr says "not currently serving" until it is.</summary>
+    private async Task<bool> ServingAsync()
     {
         try
         {
             using var client = new TcpClient();
             await client.ConnectAsync("127.0.0.1", Port);
             var stream = client.GetStream();
-            await stream.WriteAsync("ruok"u8.ToArray());
-            var buffer = new byte[16];
-            int n = await stream.ReadAsync(buffer);
-            return Encoding.ASCII.GetString(buffer, 0, n) == "imok";
+            await stream.WriteAsync("srvr"u8.ToArray());
+            using var text = new StreamReader(stream, Encoding.ASCII);
+            return (await text.ReadToEndAsync()).StartsWith("Zookeeper version:", StringComparison.Ordinal);
         }
         catch (SocketException)
         {

@@ -37,7 +37,7 @@ public sealed class EchoCore : IHostedCore
     public void Tick() => Interlocked.Increment(ref _ticks);
 
     public CoreStatistics GetStatistics() => new(LastProcessedZxid: 0x2a, NodeCount: 7, EphemeralCount: 1,
-        WatchCount: 3, SessionCount: Opened - Disconnected, ApproximateDataSize: 99);
+        WatchCount: 3, SessionCount: Opened - Disconnected);
 
     private sealed class Connection(EchoCore core, IConnectionSink sink) : IHostedCoreConnection
     {
