@@ -28,24 +28,24 @@ public static class ServerCommand
 
         port.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is { } p && p is < 0 or > 65535) r.AddError($"--port {p}: must be between 0 and 65535");
+            if (Value<int?>(r) is { } p && p is < 0 or > 65535) r.AddError($"--port {p}: must be between 0 and 65535");
         });
         tickTime.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is { } t && t <= 0) r.AddError($"--tick-time {t}: must be a positive number of milliseconds");
+            if (Value<int?>(r) is { } t && t <= 0) r.AddError($"--tick-time {t}: must be a positive number of milliseconds");
         });
         address.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string?>() is { } a && a != "localhost" && !IPAddress.TryParse(a, out _))
+            if (Value<string?>(r) is { } a && a != "localhost" && !IPAddress.TryParse(a, out _))
                 r.AddError($"--address {a}: not an IP address");
         });
         dataDir.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string?>() is { } d && string.IsNullOrWhiteSpace(d)) r.AddError("--data-dir: must not be empty");
+            if (Value<string?>(r) is { } d && string.IsNullOrWhiteSpace(d)) r.AddError("--data-dir: must not be empty");
         });
         config.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<FileInfo?>() is { } f && !f.Exists) r.AddError($"--config {f.FullName}: file does not exist");
+            if (Value<FileInfo?>(r) is { } f && !f.Exists) r.AddError($"--config {f.FullName}: file does not exist");
         });
 
         var command = new Command("server", "Run a standalone Corral server (Ctrl+C or SIGTERM stops it gracefully)")
@@ -68,6 +68,19 @@ public static class ServerCommand
             return await RunAsync(options, cancellationToken).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>The option's value, or default when it did not parse (the parse error is already reported).</summary>
+    private static T? Value<T>(OptionResult result)
+    {
+        try
+        {
+            return result.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return default;
+        }
     }
 
     /// <summary>Defaults, then the config file, then the command-line overrides; validated as a whole.</summary>
