@@ -1,0 +1,71 @@
+using Corral.Protocol;
+
+namespace Corral.Core.Acls;
+
+/// <summary>ZooKeeperServer.checkACL and fixupACL.</summary>
+public static class AclChecker
+{
+    /// <summary>
+    /// Whether identities <paramref name="ids"/> hold any of the <paramref name="wanted"/> bits under
+    /// <paramref name="acl"/>: an empty ACL allows all, super allows all, world:anyone allows, otherwise
+    /// an identity of the entry's scheme must match its id.
+    /// </summary>
+    public static bool Allows(IReadOnlyList<Acl> acl, Perms wanted, IReadOnlyList<Id> ids)
+    {
+        if (acl.Count == 0) return true;
+        foreach (var id in ids)
+            if (id.Scheme == AuthProviders.Super) return true;
+        foreach (var entry in acl)
+        {
+            if ((entry.Perms & wanted) == 0) continue;
+            if (entry.Id.Scheme == AuthProviders.World && entry.Id.IdValue == "anyone") return true;
+            foreach (var id in ids)
+                if (id.Scheme == entry.Id.Scheme && AuthProviders.Matches(id.Scheme, id.IdValue, entry.Id.IdValue)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Validates and normalises an ACL for create/setACL: removes duplicates, requires world:anyone for
+    /// world, expands auth into the caller's authenticated identities, and checks digest/ip ids.
+    /// Returns INVALIDACL on any violation.
+    /// </summary>
+    public static ErrorCode Fixup(IReadOnlyList<Acl>? acl, IReadOnlyList<Id> ids, out List<Acl> result)
+    {
+        result = [];
+        if (acl is null || acl.Count == 0) return ErrorCode.InvalidAcl;
+        foreach (var a in acl.Distinct())
+        {
+            if (a.Id.Scheme == AuthProviders.World && a.Id.IdValue == "anyone")
+            {
+                result.Add(a);
+            }
+            else if (a.Id.Scheme == AuthProviders.Auth)
+            {
+                bool any = false;
+                foreach (var id in ids)
+                {
+                    if (!AuthProviders.IsAuthenticatedScheme(id.Scheme)) continue;
+                    any = true;
+                    result.Add(new Acl(a.Perms, id));
+                }
+                if (!any) return ErrorCode.InvalidAcl;
+            }
+            else if (AuthProviders.IsValidId(a.Id.Scheme, a.Id.IdValue))
+            {
+                result.Add(a);
+            }
+            else
+            {
+                return ErrorCode.InvalidAcl;
+            }
+        }
+        return ErrorCode.Ok;
+    }
+
+    /// <summary>getACL without ADMIN: digest ids are shown as "user:x".</summary>
+    public static IReadOnlyList<Acl> MaskDigests(IReadOnlyList<Acl> acl) =>
+        acl.Select(a => a.Id.Scheme == AuthProviders.Digest
+            ? a with { Id = new Id(a.Id.Scheme, AuthProviders.UserName(a.Id.Scheme, a.Id.IdValue) + ":x") }
+            : a).ToList();
+}
