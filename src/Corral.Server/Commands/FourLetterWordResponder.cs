@@ -94,6 +94,7 @@ public sealed class FourLetterWordResponder(CoreLoop loop, ConnectionRegistry co
         Line("watch_count", core.WatchCount);
         Line("min_latency", stats.MinLatencyMs);
         Line("max_latency", stats.MaxLatencyMs);
+        if (core.ApproximateDataSize is { } size) Line("approximate_data_size", size);
         Line("uptime", (long)stats.Uptime.TotalMilliseconds);
         if (OpenFileDescriptorCount() is { } fds) Line("open_file_descriptor_count", fds);
         return sb.ToString();

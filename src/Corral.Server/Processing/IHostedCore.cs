@@ -36,4 +36,5 @@ public sealed record CoreStatistics(
     long EphemeralCount,
     long WatchCount,
     long SessionCount,
+    long? ApproximateDataSize = null,
     string ServerState = "standalone");

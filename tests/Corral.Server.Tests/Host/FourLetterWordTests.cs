@@ -144,3 +144,9 @@ public sealed class HostFourLetterWordTests : FourLetterWordSuite, IAsyncLifetim
         Assert.Empty(await client.ReadToEndAsync());
     }
 }
+
+/// <summary>The four-letter words against Corral with the real core.</summary>
+public sealed class CorralFourLetterWordTests(CorralServerFixture corral) : FourLetterWordSuite, IClassFixture<CorralServerFixture>
+{
+    protected override int Port => corral.Port;
+}

@@ -53,3 +53,9 @@ public sealed class ApacheZooKeeperInteropTests(ApacheZooKeeperFixture zk) : Int
 {
     protected override string ConnectString => zk.ConnectString;
 }
+
+/// <summary>The subject: the same scripts against Corral.</summary>
+public sealed class CorralInteropTests(CorralServerFixture corral) : InteropSuite, IClassFixture<CorralServerFixture>
+{
+    protected override string ConnectString => corral.ConnectString;
+}
