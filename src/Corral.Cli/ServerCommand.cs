@@ -99,7 +99,10 @@ public static class ServerCommand
     {
         using var loggerFactory = LoggerFactory.Create(b => b
             .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff "; })
-            .SetMinimumLevel(LogLevel.Information));
+            .SetMinimumLevel(LogLevel.Information)
+            // Kestrel's own banner says "http://"; Corral logs its listening address itself.
+            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
         var log = loggerFactory.CreateLogger("Corral.Cli.Server");
         CorralServer server;
         try

@@ -82,6 +82,7 @@ public sealed class CorralServer : IAsyncDisposable
             MaxQueuedRequestsPerConnection: options.GlobalOutstandingLimit);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddSingleton(time);
