@@ -58,17 +58,22 @@ public sealed class ServerProcessTests
     {
         try
         {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", port);
-            await client.GetStream().WriteAsync("ruok"u8.ToArray());
+            await client.ConnectAsync("127.0.0.1", port, cts.Token);
+            await client.GetStream().WriteAsync("ruok"u8.ToArray(), cts.Token);
             using var reader = new StreamReader(client.GetStream(), Encoding.ASCII);
-            return await reader.ReadToEndAsync() == "imok";
+            return await reader.ReadToEndAsync(cts.Token) == "imok";
         }
         catch (SocketException)
         {
             return false;
         }
         catch (IOException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException)
         {
             return false;
         }

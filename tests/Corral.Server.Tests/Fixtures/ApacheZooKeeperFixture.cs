@@ -78,18 +78,24 @@ public sealed class ApacheZooKeeperFixture : IAsyncLifetime
     {
         try
         {
+            // Each probe is bounded: a JVM still starting may accept and then say nothing.
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", Port);
+            await client.ConnectAsync("127.0.0.1", Port, cts.Token);
             var stream = client.GetStream();
-            await stream.WriteAsync("srvr"u8.ToArray());
+            await stream.WriteAsync("srvr"u8.ToArray(), cts.Token);
             using var text = new StreamReader(stream, Encoding.ASCII);
-            return (await text.ReadToEndAsync()).StartsWith("Zookeeper version:", StringComparison.Ordinal);
+            return (await text.ReadToEndAsync(cts.Token)).StartsWith("Zookeeper version:", StringComparison.Ordinal);
         }
         catch (SocketException)
         {
             return false;
         }
         catch (IOException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException)
         {
             return false;
         }
@@ -105,4 +111,11 @@ public sealed class ApacheZooKeeperFixture : IAsyncLifetime
         _process?.Dispose();
         if (_dir.Length > 0 && Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
+}
+
+/// <summary>One JVM for every companion test class (they run one after another; Corral's run in parallel).</summary>
+[CollectionDefinition(Name)]
+public sealed class ApacheZooKeeperCollection : ICollectionFixture<ApacheZooKeeperFixture>
+{
+    public const string Name = "Apache ZooKeeper 3.8";
 }

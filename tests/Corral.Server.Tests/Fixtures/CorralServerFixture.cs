@@ -38,3 +38,10 @@ public sealed class CorralServerFixture : IAsyncLifetime
         Directory.Delete(_dataDir, recursive: true);
     }
 }
+
+/// <summary>One in-process Corral server shared by the suites that run against the real core.</summary>
+[CollectionDefinition(Name)]
+public sealed class CorralServerCollection : ICollectionFixture<CorralServerFixture>
+{
+    public const string Name = "Corral server";
+}

@@ -103,8 +103,8 @@ public abstract class FourLetterWordSuite
     }
 }
 
-public sealed class ApacheZooKeeperFourLetterWordTests(ApacheZooKeeperFixture zk)
-    : FourLetterWordSuite, IClassFixture<ApacheZooKeeperFixture>
+[Collection(ApacheZooKeeperCollection.Name)]
+public sealed class ApacheZooKeeperFourLetterWordTests(ApacheZooKeeperFixture zk) : FourLetterWordSuite
 {
     protected override int Port => zk.Port;
 }
@@ -146,7 +146,8 @@ public sealed class HostFourLetterWordTests : FourLetterWordSuite, IAsyncLifetim
 }
 
 /// <summary>The four-letter words against Corral with the real core.</summary>
-public sealed class CorralFourLetterWordTests(CorralServerFixture corral) : FourLetterWordSuite, IClassFixture<CorralServerFixture>
+[Collection(CorralServerCollection.Name)]
+public sealed class CorralFourLetterWordTests(CorralServerFixture corral) : FourLetterWordSuite
 {
     protected override int Port => corral.Port;
 }

@@ -49,13 +49,15 @@ public abstract class InteropSuite
 }
 
 /// <summary>The companion run: the same scripts against a real Apache ZooKeeper 3.8.</summary>
-public sealed class ApacheZooKeeperInteropTests(ApacheZooKeeperFixture zk) : InteropSuite, IClassFixture<ApacheZooKeeperFixture>
+[Collection(ApacheZooKeeperCollection.Name)]
+public sealed class ApacheZooKeeperInteropTests(ApacheZooKeeperFixture zk) : InteropSuite
 {
     protected override string ConnectString => zk.ConnectString;
 }
 
 /// <summary>The subject: the same scripts against Corral.</summary>
-public sealed class CorralInteropTests(CorralServerFixture corral) : InteropSuite, IClassFixture<CorralServerFixture>
+[Collection(CorralServerCollection.Name)]
+public sealed class CorralInteropTests(CorralServerFixture corral) : InteropSuite
 {
     protected override string ConnectString => corral.ConnectString;
 }

@@ -189,12 +189,14 @@ public abstract class RawProtocolSuite
     }
 }
 
-public sealed class ApacheZooKeeperRawProtocolTests(ApacheZooKeeperFixture zk) : RawProtocolSuite, IClassFixture<ApacheZooKeeperFixture>
+[Collection(ApacheZooKeeperCollection.Name)]
+public sealed class ApacheZooKeeperRawProtocolTests(ApacheZooKeeperFixture zk) : RawProtocolSuite
 {
     protected override int Port => zk.Port;
 }
 
-public sealed class CorralRawProtocolTests(CorralServerFixture corral) : RawProtocolSuite, IClassFixture<CorralServerFixture>
+[Collection(CorralServerCollection.Name)]
+public sealed class CorralRawProtocolTests(CorralServerFixture corral) : RawProtocolSuite
 {
     protected override int Port => corral.Port;
 }
