@@ -138,10 +138,11 @@ public sealed class FramingTests : IAsyncLifetime
         await Deadline.WaitUntilAsync(() => _core.Ticks >= before + 3, TimeSpan.FromSeconds(10), "three ticks");
     }
 
+    /// <summary>500 connections by default; set CORRAL_HOST_CONNECTIONS (e.g. 5000) for a bigger run.</summary>
     [Fact]
     public async Task ManyConcurrentConnectionsAreAllServed()
     {
-        const int count = 500;
+        int count = int.TryParse(Environment.GetEnvironmentVariable("CORRAL_HOST_CONNECTIONS"), out int n) && n > 0 ? n : 500;
         var clients = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => RawClient.ConnectAsync(Port)));
         try
         {
