@@ -102,7 +102,9 @@ public static class ServerCommand
             .SetMinimumLevel(LogLevel.Information)
             // Kestrel's own banner says "http://"; Corral logs its listening address itself.
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
-            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            // A failed start is reported once, below, without the generic host's stack trace.
+            .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None));
         var log = loggerFactory.CreateLogger("Corral.Cli.Server");
         CorralServer server;
         try

@@ -52,6 +52,17 @@ public sealed class ServerCommandTests
         Assert.Contains($"{cfg}:2: clientPort=lots: not a valid integer", stderr);
     }
 
+    [Fact]
+    public async Task PortInUseExitsWithOne()
+    {
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        int port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        string dataDir = Directory.CreateTempSubdirectory("corral-cli-").FullName;
+        var (code, _) = await RunCliAsync("server", "--port", port.ToString(), "--data-dir", dataDir);
+        Assert.Equal(1, code);
+    }
+
     /// <summary>Runs the CLI in-process with stderr captured (Console.Error is process-wide, so these tests serialize on a lock).</summary>
     private static async Task<(int Code, string StdErr)> RunCliAsync(params string[] args)
     {
