@@ -62,6 +62,7 @@ public sealed class ZooKeeperConnectionHandler(
         {
             Volatile.Write(ref stopRequested, true);
             input.CancelPendingRead();
+            connection.Throttle.ReleaseForever(); // a reader parked on backpressure must see the stop too
         };
         registry.Add(connection);
         if (registry.Stopping) connection.StopReading();

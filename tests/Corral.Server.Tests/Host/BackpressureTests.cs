@@ -37,6 +37,30 @@ public sealed class BackpressureTests
     }
 
     [Fact]
+    public async Task StopDoesNotWaitForAClientThatNeverReads()
+    {
+        var core = new EchoCore();
+        var server = await HostFixture.StartAsync(core, o =>
+        {
+            o.MaxUnsentBytesPerConnection = 64 * 1024;
+            o.GlobalOutstandingLimit = 10;
+        });
+        await using var client = await RawClient.ConnectAsync(server.ClientEndPoint.Port);
+        client.Socket.ReceiveBufferSize = 64 * 1024;
+        await client.WriteAsync(Enumerable.Range(1, 200).SelectMany(x => RawClient.Request(x, EchoCore.OpBigReply)).ToArray());
+        await Deadline.WaitUntilAsync(
+            () => server.Connections.Snapshot().Any(c => c.Throttle.IsReaderParked && c.Throttle.UnsentBytes > 64 * 1024),
+            TimeSpan.FromSeconds(20), "the reader to park on unsent output");
+
+        // The reader is parked and the writer is stuck on a full socket: stop must abandon both
+        // after its grace period rather than wait for the client.
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await server.StopAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(12), $"stop took {stopping.Elapsed}");
+        Assert.Equal(1, core.Disconnected);
+    }
+
+    [Fact]
     public async Task MaxClientCnxnsRefusesConnectionsBeyondTheLimit()
     {
         var core = new EchoCore();
