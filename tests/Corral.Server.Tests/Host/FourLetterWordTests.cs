@@ -137,6 +137,21 @@ public sealed class HostFourLetterWordTests : FourLetterWordSuite, IAsyncLifetim
     }
 
     [Fact]
+    public async Task StarWhitelistEnablesIsroButStillRefusesUnimplementedWords()
+    {
+        await using var all = await HostFixture.StartAsync(new EchoCore(), o => o.FourLetterWordWhitelist = new HashSet<string> { "*" });
+        async Task<string> Ask(string word)
+        {
+            await using var client = await RawClient.ConnectAsync(all.ClientEndPoint.Port);
+            await client.WriteAsync(System.Text.Encoding.ASCII.GetBytes(word));
+            return await client.ReadTextToEndAsync();
+        }
+        Assert.Equal("rw", await Ask("isro"));
+        Assert.Equal("imok", await Ask("ruok"));
+        Assert.Equal("conf is not executed because it is not in the whitelist.\n", await Ask("conf"));
+    }
+
+    [Fact]
     public async Task TelnetInterruptJustCloses()
     {
         await using var client = await RawClient.ConnectAsync(Port);
