@@ -1,0 +1,146 @@
+using System.Net;
+using Corral.Server.Commands;
+using Corral.Server.Configuration;
+using Corral.Server.Network;
+using Corral.Server.Processing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Corral.Server.Hosting;
+
+/// <summary>
+/// A running standalone Corral server: Kestrel listening on the client port with
+/// <see cref="ZooKeeperConnectionHandler"/>, and one <see cref="CoreLoop"/> that owns the core.
+/// Start with <see cref="StartAsync"/>, stop with <see cref="StopAsync"/> (or dispose).
+/// </summary>
+public sealed class CorralServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly CoreLoop _loop;
+    private readonly ConnectionRegistry _registry;
+    private readonly ILogger _log;
+    private int _stopped;
+
+    private CorralServer(WebApplication app, CoreLoop loop, ConnectionRegistry registry, IPEndPoint endpoint, ILogger log)
+    {
+        _app = app;
+        _loop = loop;
+        _registry = registry;
+        ClientEndPoint = endpoint;
+        _log = log;
+    }
+
+    /// <summary>The address and port actually bound (the real port when clientPort was 0).</summary>
+    public IPEndPoint ClientEndPoint { get; }
+
+    /// <summary>"127.0.0.1:port", the connect string for a client.</summary>
+    public string ConnectString => $"{ClientEndPoint.Address}:{ClientEndPoint.Port}";
+
+    /// <summary>The live connections (diagnostics and tests).</summary>
+    public ConnectionRegistry Connections => _registry;
+
+    /// <summary>Loop access for diagnostics and tests (queries run on the processing loop).</summary>
+    public CoreLoop Loop => _loop;
+
+    /// <summary>
+    /// Validates <paramref name="options"/>, creates the core with <paramref name="coreFactory"/> and starts listening.
+    /// Throws <see cref="ConfigurationException"/> for bad options and IOException when the port cannot be bound.
+    /// </summary>
+    public static async Task<CorralServer> StartAsync(
+        CorralServerOptions options,
+        Func<CorralServerOptions, TimeProvider, IHostedCore> coreFactory,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var time = timeProvider ?? TimeProvider.System;
+        var log = loggerFactory.CreateLogger<CorralServer>();
+        var address = options.ClientPortAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.ClientPortAddress);
+
+        var whitelist = FourLetterWordPolicy.EffectiveWhitelist(options.FourLetterWordWhitelist);
+        foreach (var word in options.FourLetterWordWhitelist.Where(w => w != "*" && !FourLetterWordPolicy.Implemented.Contains(w)))
+            log.LogWarning("4lw.commands.whitelist names {Word}, which Corral does not implement; it will be refused", word);
+        foreach (var (key, value) in options.UnrecognizedKeys)
+            log.LogWarning("Ignoring unrecognized configuration key {Key}={Value}", key, value);
+
+        var core = coreFactory(options, time);
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.TickTime / 2, 10, 100));
+        var loop = new CoreLoop(core, tick, time, loggerFactory.CreateLogger<CoreLoop>());
+        var registry = new ConnectionRegistry(options.MaxClientCnxns);
+        var settings = new ServerRuntimeSettings(
+            options.MaxClientCnxns,
+            options.MaxUnsentBytesPerConnection,
+            MaxQueuedInputBytesPerConnection: options.MaxUnsentBytesPerConnection,
+            MaxQueuedRequestsPerConnection: options.GlobalOutstandingLimit);
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(loop);
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(new FourLetterWordResponder(loop, registry, whitelist));
+        builder.Services.AddSingleton<ZooKeeperConnectionHandler>();
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(address, options.ClientPort, listen => listen.UseConnectionHandler<ZooKeeperConnectionHandler>());
+        });
+        var app = builder.Build();
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await loop.DisposeAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var bound = BoundEndPoint(app, address, options.ClientPort);
+        log.LogInformation("Corral {Version} serving clients on {EndPoint} (tickTime={TickTime}, dataDir={DataDir})",
+            ServerVersion.Full, bound, options.TickTime, Path.GetFullPath(options.DataDir));
+        return new CorralServer(app, loop, registry, bound, log);
+    }
+
+    private static IPEndPoint BoundEndPoint(WebApplication app, IPAddress address, int configuredPort)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        foreach (var a in addresses ?? [])
+        {
+            if (Uri.TryCreate(a, UriKind.Absolute, out var uri) && uri.Port > 0)
+                return new IPEndPoint(address, uri.Port);
+        }
+        return new IPEndPoint(address, configuredPort);
+    }
+
+    /// <summary>
+    /// Graceful stop: refuse new connections, close the open ones (each flushes what is queued and
+    /// tells the core), stop Kestrel, then drain and end the processing loop.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        _log.LogInformation("Shutting down; closing {Count} connections", _registry.Count);
+        foreach (var connection in _registry.BeginShutdown()) connection.StopReading?.Invoke();
+        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _loop.DisposeAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _log.LogInformation("Corral stopped");
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+}

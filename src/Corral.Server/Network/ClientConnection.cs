@@ -1,0 +1,113 @@
+using System.Buffers.Binary;
+using System.Net;
+using Corral.Core.Server;
+using Corral.Server.Processing;
+
+namespace Corral.Server.Network;
+
+/// <summary>
+/// One accepted TCP connection: the sink the core writes to, its send buffer and backpressure, and
+/// the per-connection figures the stat command prints. Fields marked "loop only" are touched only by
+/// the processing loop and need no locking.
+/// </summary>
+public sealed class ClientConnection : IConnectionSink
+{
+    private readonly Action<ClientConnection> _markDirty;
+    private readonly ServerStatistics _stats;
+    private readonly TimeProvider _time;
+    private bool _dirty;
+
+    public ClientConnection(long id, IPEndPoint? remote, ReadThrottle throttle, ServerStatistics stats,
+        TimeProvider time, Action<ClientConnection> markDirty)
+    {
+        Id = id;
+        RemoteEndPoint = remote;
+        RemoteAddress = remote is null ? "unknown" : $"{remote.Address}:{remote.Port}";
+        Throttle = throttle;
+        Output = new ConnectionOutput(throttle);
+        _stats = stats;
+        _time = time;
+        _markDirty = markDirty;
+    }
+
+    public long Id { get; }
+    public IPEndPoint? RemoteEndPoint { get; }
+
+    /// <summary>"ip:port", as the core and the logs see it.</summary>
+    public string RemoteAddress { get; }
+
+    public ReadThrottle Throttle { get; }
+    public ConnectionOutput Output { get; }
+
+    /// <summary>True once the first bytes turned out to be a four-letter word rather than a ConnectRequest.</summary>
+    public bool IsCommand { get; set; }
+
+    /// <summary>Set by the reader when it stops reading; lets the writer and shutdown stop the reader.</summary>
+    public Action? StopReading { get; set; }
+
+    /// <summary>Loop only: the core's side of this connection, opened on the first frame.</summary>
+    internal IHostedCoreConnection? Core { get; set; }
+
+    /// <summary>Loop only: the core has been told the connection is gone.</summary>
+    internal bool CoreDisconnected { get; set; }
+
+    /// <summary>Loop only: frames received from the client (stat's recved).</summary>
+    internal long PacketsReceived { get; set; }
+
+    /// <summary>Loop only: frames sent to the client (stat's sent).</summary>
+    internal long PacketsSent { get; set; }
+
+    /// <summary>
+    /// Loop only: receive timestamps of requests not yet answered. Replies leave in request order
+    /// (only notifications, xid -1, interleave), so the oldest entry belongs to the next reply.
+    /// </summary>
+    internal Queue<long> AwaitingReply { get; } = new();
+
+    /// <summary>Loop only: requests the core has received but not answered (stat's queued).</summary>
+    internal int Outstanding => AwaitingReply.Count;
+
+    /// <summary>Loop only: called by the loop before handing a frame to the core.</summary>
+    internal void OnFrameReceived(long receivedTimestamp)
+    {
+        PacketsReceived++;
+        _stats.PacketsReceived++;
+        AwaitingReply.Enqueue(receivedTimestamp);
+    }
+
+    /// <inheritdoc />
+    public void Send(ReadOnlySpan<byte> frame)
+    {
+        if (!Output.Enqueue(frame)) return;
+        PacketsSent++;
+        _stats.PacketsSent++;
+        _stats.RecordResponseSize(frame.Length - 4);
+        // The ConnectResponse has no header (its first int is protocolVersion 0), so it pairs with the
+        // ConnectRequest; every later non-notification frame pairs with the oldest pending request.
+        bool isNotification = frame.Length >= 8 && BinaryPrimitives.ReadInt32BigEndian(frame[4..]) == -1
+                              && PacketsSent > 1;
+        if (!isNotification && AwaitingReply.TryDequeue(out long started))
+            _stats.RecordLatency(_time.GetElapsedTime(started));
+        MarkDirty();
+    }
+
+    /// <inheritdoc />
+    public void Close()
+    {
+        Output.RequestClose();
+        MarkDirty();
+    }
+
+    /// <summary>Loop only: after a batch, wake this connection's writer once.</summary>
+    internal void FlushBatch()
+    {
+        _dirty = false;
+        Output.Signal();
+    }
+
+    private void MarkDirty()
+    {
+        if (_dirty) return;
+        _dirty = true;
+        _markDirty(this);
+    }
+}

@@ -1,0 +1,66 @@
+namespace Corral.Server.Network;
+
+/// <summary>
+/// Backpressure for one connection. The reader must not run ahead of the core (requests queued for
+/// the processing loop, counted in frames and bytes) nor of the client (response bytes queued but
+/// not yet sent). When any exceeds its limit, <see cref="WaitForRoomAsync"/> parks the reader until
+/// the backlog halves. Thread-safe: the reader, the processing loop and the writer all update it.
+/// </summary>
+public sealed class ReadThrottle(long maxUnsentBytes, long maxQueuedInputBytes, int maxQueuedFrames)
+{
+    private int _queuedFrames;
+
+    private readonly object _lock = new();
+    private long _unsentBytes;
+    private long _queuedInputBytes;
+    private bool _released;
+    private TaskCompletionSource? _waiter;
+
+    public long UnsentBytes { get { lock (_lock) return _unsentBytes; } }
+
+    /// <summary>True while the reader is parked waiting for the backlog to drain.</summary>
+    public bool IsReaderParked { get { lock (_lock) return _waiter is not null; } }
+
+    public void AddUnsent(long bytes) { lock (_lock) _unsentBytes += bytes; }
+    public void RemoveUnsent(long bytes) { lock (_lock) { _unsentBytes -= bytes; WakeIfRoom(); } }
+    public void AddQueuedInput(long bytes) { lock (_lock) { _queuedInputBytes += bytes; _queuedFrames++; } }
+    public void RemoveQueuedInput(long bytes) { lock (_lock) { _queuedInputBytes -= bytes; _queuedFrames--; WakeIfRoom(); } }
+
+    /// <summary>True while the reader may hand another frame to the loop.</summary>
+    public bool HasRoom { get { lock (_lock) return _released || WithinLimits(); } }
+
+    private bool WithinLimits() =>
+        _unsentBytes <= maxUnsentBytes && _queuedInputBytes <= maxQueuedInputBytes && _queuedFrames < maxQueuedFrames;
+
+    /// <summary>Lets any parked reader go for good (the connection is closing).</summary>
+    public void ReleaseForever()
+    {
+        lock (_lock)
+        {
+            _released = true;
+            _waiter?.TrySetResult();
+            _waiter = null;
+        }
+    }
+
+    public Task WaitForRoomAsync()
+    {
+        lock (_lock)
+        {
+            if (_released || WithinLimits()) return Task.CompletedTask;
+            _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _waiter.Task;
+        }
+    }
+
+    private void WakeIfRoom()
+    {
+        // Hysteresis: resume only when the backlog has halved, so the reader does not flap per frame.
+        if (_waiter is not null && _unsentBytes <= maxUnsentBytes / 2 && _queuedInputBytes <= maxQueuedInputBytes / 2
+            && _queuedFrames <= maxQueuedFrames / 2)
+        {
+            _waiter.TrySetResult();
+            _waiter = null;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Corral.Server.Network;
+using Microsoft.Extensions.Logging;
+
+namespace Corral.Server.Processing;
+
+/// <summary>
+/// The single processing loop that owns the core. Socket readers post work items (a frame, a
+/// disconnect, a query from a four-letter word); a timer posts ticks. One consumer drains the channel,
+/// so the core is only ever entered from one place at a time, in arrival order. After each batch the
+/// loop wakes the writer of every connection that got output, so each connection sends one batch
+/// per loop iteration rather than one syscall per frame.
+/// </summary>
+public sealed class CoreLoop : IAsyncDisposable
+{
+    /// <summary>Frames handled before the loop flushes output even if more input is waiting.</summary>
+    private const int MaxItemsPerBatch = 512;
+
+    private readonly IHostedCore _core;
+    private readonly ILogger _log;
+    private readonly TimeProvider _time;
+    private readonly Channel<WorkItem> _channel =
+        Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly List<ClientConnection> _dirty = [];
+    private readonly CancellationTokenSource _stopTicks = new();
+    private readonly Task _loop;
+    private readonly Task _ticker;
+
+    public CoreLoop(IHostedCore core, TimeSpan tickInterval, TimeProvider time, ILogger log)
+    {
+        _core = core;
+        _time = time;
+        _log = log;
+        Statistics = new ServerStatistics(time);
+        _loop = Task.Run(RunAsync);
+        _ticker = Task.Run(() => TickAsync(tickInterval));
+    }
+
+    /// <summary>Loop only: server-wide counters (read them through <see cref="InvokeAsync{T}"/>).</summary>
+    public ServerStatistics Statistics { get; }
+
+    public IHostedCore Core => _core;
+
+    /// <summary>Called by connections when they queue output; loop thread only.</summary>
+    internal void MarkDirty(ClientConnection connection) => _dirty.Add(connection);
+
+    /// <summary>Posts one frame payload (in a pooled buffer the loop returns) from a socket reader.</summary>
+    public void PostFrame(ClientConnection connection, byte[] pooledBuffer, int length, long receivedTimestamp)
+    {
+        connection.Throttle.AddQueuedInput(length);
+        if (!_channel.Writer.TryWrite(new WorkItem(WorkKind.Frame, connection, pooledBuffer, length, receivedTimestamp, null)))
+        {
+            connection.Throttle.RemoveQueuedInput(length);
+            ArrayPool<byte>.Shared.Return(pooledBuffer);
+        }
+    }
+
+    /// <summary>Posts the end of a connection; the loop tells the core, then lets the writer finish.</summary>
+    public void PostDisconnected(ClientConnection connection)
+    {
+        if (!_channel.Writer.TryWrite(new WorkItem(WorkKind.Disconnected, connection, null, 0, 0, null)))
+            connection.Output.Complete();
+    }
+
+    /// <summary>Runs <paramref name="query"/> on the loop (where core state may be read) and returns its result.</summary>
+    public Task<T> InvokeAsync<T>(Func<T> query)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Run()
+        {
+            try { done.SetResult(query()); }
+            catch (Exception e) { done.SetException(e); }
+        }
+        if (!_channel.Writer.TryWrite(new WorkItem(WorkKind.Action, null, null, 0, 0, Run)))
+            done.SetException(new ObjectDisposedException(nameof(CoreLoop)));
+        return done.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _channel.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            int handled = 0;
+            while (handled < MaxItemsPerBatch && reader.TryRead(out var item))
+            {
+                Process(item);
+                handled++;
+            }
+            FlushDirty();
+        }
+    }
+
+    private void Process(in WorkItem item)
+    {
+        switch (item.Kind)
+        {
+            case WorkKind.Frame: ProcessFrame(item); break;
+            case WorkKind.Disconnected: ProcessDisconnected(item.Connection!); break;
+            case WorkKind.Tick: Guard("tick", _core.Tick); break;
+            case WorkKind.Action: item.Action!(); break;
+        }
+    }
+
+    private void ProcessFrame(in WorkItem item)
+    {
+        var connection = item.Connection!;
+        try
+        {
+            // After the core closed a connection or was told it is gone, late frames are dropped.
+            if (connection.CoreDisconnected || connection.Output.CloseRequested) return;
+            connection.OnFrameReceived(item.Timestamp);
+            connection.Core ??= _core.Open(connection, connection.RemoteAddress);
+            connection.Core.Receive(item.Buffer.AsSpan(0, item.Length));
+        }
+        catch (Exception e)
+        {
+            // A core exception must not take the server down: close only the connection it came from.
+            _log.LogError(e, "Core failed on a frame from {Remote}; closing that connection", connection.RemoteAddress);
+            connection.Close();
+        }
+        finally
+        {
+            connection.Throttle.RemoveQueuedInput(item.Length);
+            ArrayPool<byte>.Shared.Return(item.Buffer!);
+        }
+    }
+
+    private void ProcessDisconnected(ClientConnection connection)
+    {
+        if (!connection.CoreDisconnected)
+        {
+            connection.CoreDisconnected = true;
+            if (connection.Core is { } core) Guard("disconnect", core.Disconnected);
+        }
+        connection.Output.Complete();
+    }
+
+    /// <summary>A core failure in a tick or a disconnect is logged; the server keeps running.</summary>
+    private void Guard(string what, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "Core failed during {What}", what);
+        }
+    }
+
+    private void FlushDirty()
+    {
+        foreach (var connection in _dirty) connection.FlushBatch();
+        _dirty.Clear();
+    }
+
+    private async Task TickAsync(TimeSpan interval)
+    {
+        using var timer = new PeriodicTimer(interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopTicks.Token).ConfigureAwait(false))
+                _channel.Writer.TryWrite(new WorkItem(WorkKind.Tick, null, null, 0, 0, null));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Stops ticking, lets queued work finish, and ends the loop.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stopTicks.Cancel();
+        await _ticker.ConfigureAwait(false);
+        _channel.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        _stopTicks.Dispose();
+    }
+
+    private enum WorkKind { Frame, Disconnected, Tick, Action }
+
+    private readonly record struct WorkItem(
+        WorkKind Kind, ClientConnection? Connection, byte[]? Buffer, int Length, long Timestamp, Action? Action);
+}

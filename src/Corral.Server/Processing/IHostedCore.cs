@@ -1,0 +1,40 @@
+using Corral.Core.Server;
+
+namespace Corral.Server.Processing;
+
+/// <summary>
+/// What the network host needs from the socket-free server core. Every member is called from the
+/// single processing loop only (<see cref="CoreLoop"/>), so implementations need no locking.
+/// The production implementation adapts Corral.Core's ServerCore; tests may supply their own.
+/// </summary>
+public interface IHostedCore
+{
+    /// <summary>Starts a connection: the core writes its frames (ConnectResponse first) to <paramref name="sink"/>.</summary>
+    IHostedCoreConnection Open(IConnectionSink sink, string remoteAddress);
+
+    /// <summary>Advances time-driven work: session expiry, container reaping.</summary>
+    void Tick();
+
+    /// <summary>A snapshot of the figures the four-letter words report.</summary>
+    CoreStatistics GetStatistics();
+}
+
+/// <summary>One client connection as the core sees it.</summary>
+public interface IHostedCoreConnection
+{
+    /// <summary>One whole frame payload, without its 4-byte length prefix. The first is the ConnectRequest.</summary>
+    void Receive(ReadOnlySpan<byte> payload);
+
+    /// <summary>The socket is gone (client hung up, bad input, or the core asked to close). Called once.</summary>
+    void Disconnected();
+}
+
+/// <summary>Core-side figures for srvr/stat/mntr.</summary>
+public sealed record CoreStatistics(
+    long LastProcessedZxid,
+    long NodeCount,
+    long EphemeralCount,
+    long WatchCount,
+    long SessionCount,
+    long? ApproximateDataSize = null,
+    string ServerState = "standalone");
