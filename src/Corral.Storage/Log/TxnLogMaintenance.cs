@@ -46,8 +46,7 @@ public static class TxnLogMaintenance
 
     /// <summary>
     /// Removes every record after <paramref name="zxid"/> (Zab TRUNC): later segments are deleted,
-    /// the segment holding <paramref name="zxid"/> is cut after it (zeroed and fsynced).
-    /// Throws when the log has records after <paramref name="zxid"/> but not <paramref name="zxid"/> itself.
+    /// the segment holding <paramref name="zxid"/> is cut after it (the rest zeroed and fsynced).
     /// </summary>
     public static void TruncateAfter(IStorageFileSystem fs, string logDir, long zxid, int maxRecordBytes = 16 << 20)
     {
@@ -63,22 +62,20 @@ public static class TxnLogMaintenance
                 continue;
             }
             long cutAt = -1, extent;
-            bool found = false, sawLater = false;
             using (var file = fs.Open(path, StorageOpenMode.ReadOnly))
             {
                 var reader = new SegmentReader(file, maxRecordBytes);
                 if (reader.ReadHeader(out string? error) is null)
                     throw new StorageCorruptionException(path, $"Unreadable segment header: {error}");
+                long before = reader.Position;
                 while (reader.TryReadNext(out long recordZxid, out _))
                 {
-                    if (recordZxid == zxid) { found = true; cutAt = reader.Position; break; }
-                    if (recordZxid > zxid) { sawLater = true; break; }
+                    if (recordZxid > zxid) { cutAt = before; break; }
+                    before = reader.Position;
                 }
                 extent = reader.DataExtent;
             }
-            if (!found && !sawLater) break; // the log ends before zxid: nothing to cut
-            if (!found)
-                throw new InvalidOperationException($"Cannot truncate the log after {Zxid.Describe(zxid)}: {path} does not contain it.");
+            if (cutAt < 0) break; // the segment ends at or before zxid: nothing to cut
             if (cutAt < extent)
             {
                 using var file = fs.Open(path, StorageOpenMode.ReadWrite);
