@@ -27,6 +27,7 @@ public sealed class GroupCommitter : IDisposable
     private bool _nextStartsSegment;
     private bool _stopping;
     private Exception? _failure;
+    private bool _failureReported;
     private long _batches, _txns;
 
     /// <param name="onDurable">Called on the flusher thread, in increasing zxid order, after each batch is durable.</param>
@@ -97,7 +98,7 @@ public sealed class GroupCommitter : IDisposable
         lock (_gate)
         {
             long target = _lastAppended;
-            while (_durable < target && _failure is null && _flusher.IsAlive) Monitor.Wait(_gate, 100);
+            while (_durable < target && !_failureReported && _flusher.IsAlive) Monitor.Wait(_gate, 100);
             if (_failure is not null) throw new IOException("The transaction log failed.", _failure);
         }
     }
@@ -140,12 +141,13 @@ public sealed class GroupCommitter : IDisposable
             }
             catch (Exception ex)
             {
+                lock (_gate) _failure = ex; // refuse further appends at once
+                _onFailure?.Invoke(ex);
                 lock (_gate)
                 {
-                    _failure = ex;
+                    _failureReported = true; // release Flush() waiters only after the owner heard of it
                     Monitor.PulseAll(_gate);
                 }
-                _onFailure?.Invoke(ex);
                 return;
             }
         }
