@@ -114,9 +114,17 @@ public sealed class InMemoryFileSystem : IStorageFileSystem
 
     /// <summary>Power loss where each file keeps a random prefix of its unsynced writes plus a random torn part of the next.</summary>
     public void CrashRandomly(Random random) =>
-        Crash(_ => (random.Next(0, 64), random.Next(0, 4096)));
+        Crash((_, pending) =>
+        {
+            int keep = random.Next(0, pending.Count + 1);
+            int torn = keep < pending.Count && pending[keep].Data is { } next ? random.Next(0, next.Length) : 0;
+            return (keep, torn);
+        });
 
-    private void Crash(Func<string, (int KeepWrites, int TornBytes)> survivors)
+    private void Crash(Func<string, (int KeepWrites, int TornBytes)> survivors) =>
+        Crash((name, _) => survivors(name));
+
+    private void Crash(Func<string, IReadOnlyList<(long Offset, byte[]? Data, long NewLength)>, (int KeepWrites, int TornBytes)> survivors)
     {
         lock (_gate)
         {
@@ -124,7 +132,7 @@ public sealed class InMemoryFileSystem : IStorageFileSystem
             var survivingFiles = new Dictionary<string, MemFile>(StringComparer.Ordinal);
             foreach (var (name, file) in _durableNames)
             {
-                var (keep, torn) = survivors(name);
+                var (keep, torn) = survivors(name, file.Pending);
                 survivingFiles[name] = file.AfterCrash(keep, torn);
             }
             _live = survivingFiles;
@@ -214,6 +222,7 @@ public sealed class InMemoryFileSystem : IStorageFileSystem
         public Bytes Current = new();
         public Bytes Durable = new();
         private readonly List<(long Offset, byte[]? Data, long NewLength)> _pending = [];
+        public IReadOnlyList<(long Offset, byte[]? Data, long NewLength)> Pending => _pending;
 
         public void Write(long offset, ReadOnlySpan<byte> data)
         {

@@ -128,16 +128,18 @@ public sealed class GroupCommitter : IDisposable
                 _log.Write(batch);
                 _log.Sync();
                 last = batch.LastZxid;
-                lock (_gate)
-                {
-                    _durable = last;
-                    _batches++;
-                    _txns += batch.Count;
-                    Monitor.PulseAll(_gate);
-                }
+                int count = batch.Count;
                 batch.Clear();
                 free = batch;
                 _onDurable(last);
+                lock (_gate)
+                {
+                    // Published after the callback so Flush() returns only once the owner has heard of it.
+                    _durable = last;
+                    _batches++;
+                    _txns += count;
+                    Monitor.PulseAll(_gate);
+                }
             }
             catch (Exception ex)
             {
