@@ -19,7 +19,11 @@ public sealed class AutoPurge : IDisposable
         {
             // One purge at a time even if a run outlasts the interval.
             if (!Monitor.TryEnter(_gate)) return;
-            try { onPurged?.Invoke(purge()); }
+            try
+            {
+                var result = purge();
+                onPurged?.Invoke(result);
+            }
             catch (Exception ex) { onError?.Invoke(ex); }
             finally { Monitor.Exit(_gate); }
         }, null, interval, interval);
