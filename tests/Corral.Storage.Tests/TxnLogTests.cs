@@ -137,6 +137,12 @@ public class TxnLogTests
         var records = TxnLogMaintenance.ReadFrom(fs, Dir, 8, 13).ToList();
         Assert.Equal(Range(0, 8, 13), records.Select(r => r.Zxid));
         Assert.All(records, r => Assert.Equal(Payload(r.Zxid), r.Payload));
+        Assert.Equal(Range(0, 15, 20), TxnLogMaintenance.ReadFrom(fs, Dir, 15, 99).Select(r => r.Zxid));
+
+        fs.FlipBit(SegmentPath(11), TxnLogFormat.HeaderSize + 12);
+        Assert.Equal(Range(0, 5, 10), TxnLogMaintenance.ReadFrom(fs, Dir, 5, 10).Select(r => r.Zxid)); // stops before the damage
+        var ex = Assert.Throws<StorageCorruptionException>(() => TxnLogMaintenance.ReadFrom(fs, Dir, 5, 12).ToList());
+        Assert.Equal(SegmentPath(11), ex.FilePath);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ public static class TxnLogMaintenance
 {
     /// <summary>
     /// The records with <paramref name="fromZxid"/> ≤ zxid ≤ <paramref name="upToZxid"/>, in order.
-    /// Damage before <paramref name="upToZxid"/> throws <see cref="StorageCorruptionException"/>.
+    /// <paramref name="upToZxid"/> must not exceed the durable zxid (records beyond it may be half
+    /// written right now). Damage before <paramref name="upToZxid"/> throws <see cref="StorageCorruptionException"/>.
     /// </summary>
     public static IEnumerable<TxnRecord> ReadFrom(IStorageFileSystem fs, string logDir, long fromZxid, long upToZxid,
         int maxRecordBytes = 16 << 20)
@@ -36,7 +37,8 @@ public static class TxnLogMaintenance
                     if (zxid > upToZxid) { done = true; break; }
                     if (zxid >= fromZxid) batch.Add(new TxnRecord(zxid, payload.ToArray()));
                 }
-                if (reader.End == SegmentEnd.Damaged && last < upToZxid && i < segments.Count - 1)
+                // Records up to upToZxid are durable and complete, so damage before it is real corruption.
+                if (reader.End == SegmentEnd.Damaged && last < upToZxid)
                     throw new StorageCorruptionException(segments[i].Path, $"Damaged record at offset {reader.Position} ({reader.DamageReason})");
             }
             foreach (var record in batch) yield return record;
