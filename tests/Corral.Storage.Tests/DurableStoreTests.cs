@@ -46,7 +46,7 @@ public class DurableStoreTests
     }
 
     [Fact]
-    public void Writes_snapshots_and_restarts_with_the_same_state()
+    public async Task Writes_snapshots_and_restarts_with_the_same_state()
     {
         var fs = new InMemoryFileSystem();
         var expected = new ToyCore();
@@ -70,7 +70,7 @@ public class DurableStoreTests
                     var snapshot = new MemoryStream();
                     core.Save(snapshot); // a real core serialises concurrently; the toy copies first
                     var task = store.TryStartSnapshot(core.Applied, s => s.Write(snapshot.ToArray()));
-                    if (task is not null) { task.Wait(); snapshotsTaken++; }
+                    if (task is not null) { await task; snapshotsTaken++; }
                 }
             }
             store.Committer.Flush();
@@ -98,7 +98,7 @@ public class DurableStoreTests
     }
 
     [Fact]
-    public void Only_one_background_snapshot_runs_at_a_time()
+    public async Task Only_one_background_snapshot_runs_at_a_time()
     {
         var fs = new InMemoryFileSystem();
         using var store = new DurableStore(Options, fs);
@@ -110,7 +110,7 @@ public class DurableStoreTests
         Assert.NotNull(first);
         Assert.Null(store.TryStartSnapshot(1, s => s.WriteByte(2)));
         release.Set();
-        Assert.Equal(1, first!.Result.Zxid);
+        Assert.Equal(1, (await first!).Zxid);
         Assert.NotNull(store.TryStartSnapshot(1, s => s.WriteByte(3)));
     }
 }
