@@ -80,6 +80,7 @@ public sealed class DurableStore : IDisposable
     /// task. <paramref name="writeContent"/> runs on that task while writes continue, so it must
     /// read the tree safely (fuzzy snapshot: replay from <paramref name="appliedZxid"/> + 1 is idempotent).
     /// Returns null, like ZooKeeper's "too busy to snap", when the previous snapshot is still being written.
+    /// A failed snapshot faults the returned task (log it; writes continue and the next snapshot retries).
     /// </summary>
     public Task<SnapshotInfo>? TryStartSnapshot(long appliedZxid, Action<Stream> writeContent)
     {

@@ -23,8 +23,10 @@ public class GroupCommitterTests
         committer.Append(1, Payload(1));
         Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref syncsSeen) >= 2, Deadline), "first batch never reached fsync");
         for (long z = 2; z <= 1000; z++) committer.Append(z, Payload(z));
+        Assert.Equal(Enumerable.Range(2, 999).Sum(z => TxnLogFormat.RecordSize(Payload(z).Length)), committer.PendingBytes);
         diskBusy.Set();
         committer.Flush();
+        Assert.Equal(0, committer.PendingBytes);
 
         var (txns, batches, syncs) = committer.Stats;
         Assert.Equal(1000, txns);

@@ -43,6 +43,9 @@ public sealed class GroupCommitter : IDisposable
     }
 
     public long LastAppendedZxid { get { lock (_gate) return _lastAppended; } }
+
+    /// <summary>Bytes appended but not yet taken by the flusher: a signal for the server to throttle new writes when the disk falls behind.</summary>
+    public int PendingBytes { get { lock (_gate) return _pending.ByteCount; } }
     public long DurableZxid { get { lock (_gate) return _durable; } }
 
     /// <summary>Transactions written, batches written, and segment fsyncs issued so far.</summary>

@@ -25,6 +25,7 @@ public enum SegmentEnd
 public sealed class SegmentReader
 {
     private const int DefaultBufferSize = 1 << 20;
+    private const long MaxEpochDistance = 1024;
     private readonly IStorageFile _file;
     private readonly long _fileLength;
     private readonly int _maxRecordBytes;
@@ -111,7 +112,9 @@ public sealed class SegmentReader
             uint length = BinaryPrimitives.ReadUInt32BigEndian(head);
             if (length < 8 || length - 8 > (uint)_maxRecordBytes || p + 8 + (long)length > _fileLength) continue;
             long zxid = BinaryPrimitives.ReadInt64BigEndian(head[8..]);
-            if (zxid <= afterZxid || Zxid.Counter(zxid) == 0) continue;
+            // A record that could really follow sits in the same or a slightly later epoch; this
+            // also keeps random garbage from sending us into many large checksum reads.
+            if (zxid <= afterZxid || Zxid.Counter(zxid) == 0 || Zxid.Epoch(zxid) - Zxid.Epoch(afterZxid) > MaxEpochDistance) continue;
             if (!Ensure(p, 8 + (int)length)) continue;
             var record = Window(p, 8 + (int)length);
             if (BinaryPrimitives.ReadUInt32BigEndian(record[4..]) == TxnLogFormat.RecordCrc(record)) return p;
