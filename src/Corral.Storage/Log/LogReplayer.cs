@@ -53,8 +53,11 @@ public static class LogReplayer
                     if (isLast && reader.DataExtent <= TxnLogFormat.HeaderSize)
                     {
                         warnings.Add($"Deleting log segment {path}: its header was never completely written ({headerError}).");
-                        if (repair) file.Dispose();
-                        if (repair) DeleteSegment(fs, logDir, path);
+                        if (repair)
+                        {
+                            file.Dispose();
+                            DeleteSegment(fs, logDir, path);
+                        }
                         continue;
                     }
                     throw new StorageCorruptionException(path, $"Transaction log segment has an unreadable header: {headerError}");
