@@ -66,6 +66,22 @@ public class PurgeTests
     }
 
     [Fact]
+    public void A_snapshot_being_written_is_not_disturbed_by_a_purge()
+    {
+        var (fs, snaps) = History();
+        var purged = false;
+        var info = snaps.Write(50, s =>
+        {
+            s.Write([1]);
+            Purger.Purge(fs, DataDir, Dir, 3); // autopurge fires while the .tmp is open
+            purged = true;
+        });
+        Assert.True(purged);
+        Assert.Equal(50, Assert.Single(snaps.FindNewestValid(1)).Zxid);
+        Assert.Equal(info.Path, Path.Combine(DataDir, "snap.32"));
+    }
+
+    [Fact]
     public void Fewer_than_three_retained_snapshots_is_refused_and_missing_dirs_are_reported()
     {
         var (fs, _) = History();

@@ -11,8 +11,8 @@ public sealed record PurgeResult(IReadOnlyList<string> DeletedSnapshots, IReadOn
 /// <summary>
 /// Retention, as ZooKeeper's PurgeTxnLog: keep the newest <c>retainCount</c> valid snapshots and
 /// the log segments needed to replay from the oldest of them (the last segment starting at or
-/// before that snapshot's zxid + 1, and every later one); delete older snapshots, older segments
-/// and leftover temporary snapshot files. Invalid snapshots newer than the oldest kept one are
+/// before that snapshot's zxid + 1, and every later one); delete older snapshots and older
+/// segments. Safe to run while the server runs. Invalid snapshots newer than the oldest kept one are
 /// left alone (recovery skips them; an operator may want to look at them).
 /// </summary>
 public static class Purger
@@ -30,8 +30,9 @@ public static class Purger
         if (!fs.DirectoryExists(dataDir)) throw new DirectoryNotFoundException($"Data directory '{dataDir}' does not exist.");
         if (!fs.DirectoryExists(dataLogDir)) throw new DirectoryNotFoundException($"Data log directory '{dataLogDir}' does not exist.");
 
+        // Temporary snapshot files are left alone: purge runs beside a live server (autopurge,
+        // `corral purge`), and a .tmp may be a snapshot being written right now. Startup recovery removes stale ones.
         var store = new SnapshotStore(fs, dataDir);
-        store.DeleteTemporaryFiles();
         var retained = store.FindNewestValid(retainCount);
         if (retained.Count == 0)
             return new PurgeResult([], [], []); // nothing to anchor retention on: keep every log
