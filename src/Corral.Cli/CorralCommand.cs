@@ -12,6 +12,7 @@ public static class CorralCommand
     {
         var root = new RootCommand("Corral: a ZooKeeper-compatible coordination service");
         root.Add(ServerCommand.Create());
+        root.Add(PurgeCommand.Create());
         return root;
     }
 
