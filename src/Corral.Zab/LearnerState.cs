@@ -6,7 +6,7 @@ internal enum LearnerPhase { Connecting, AwaitingSync, Syncing, AwaitingUpToDate
 internal sealed class LearnerState(int leaderId, long connId, long now)
 {
     public int LeaderId { get; } = leaderId;
-    public long ConnId { get; } = connId;
+    public long ConnId { get; set; } = connId;
     public long NextSendSeq { get; set; }
     public long NextRecvSeq { get; set; }
     public long LastHeard { get; set; } = now;

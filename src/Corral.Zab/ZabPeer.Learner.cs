@@ -13,10 +13,23 @@ public sealed partial class ZabPeer
     private void StartLearning(int leaderId)
     {
         _learner = new LearnerState(leaderId, NewConnId(), _now);
+        SendLearnerInfo(_learner);
+    }
+
+    /// <summary>
+    /// Opens a connection to the leader with FOLLOWERINFO/OBSERVERINFO. The leader may not have decided yet
+    /// (its election can finish a moment after ours), so until LEADERINFO arrives the learner retries on a
+    /// fresh connection, as Learner.connectToLeader retries the socket.
+    /// </summary>
+    private void SendLearnerInfo(LearnerState l)
+    {
+        l.ConnId = NewConnId();
+        l.NextSendSeq = 0;
+        l.NextRecvSeq = 0;
         SendToLeader(new ZabMessage
         {
             Type = IsObserver ? ZabMessageType.ObserverInfo : ZabMessageType.FollowerInfo,
-            From = Id, To = leaderId, Zxid = Zxid.Make(AcceptedEpoch, 0), Epoch = AcceptedEpoch,
+            From = Id, To = l.LeaderId, Zxid = Zxid.Make(AcceptedEpoch, 0), Epoch = AcceptedEpoch,
         });
     }
 
@@ -29,6 +42,8 @@ public sealed partial class ZabPeer
     private void TickLearner()
     {
         var l = _learner!;
+        if (l.Phase == LearnerPhase.Connecting && (_now - l.LastHeard) % _options.PingIntervalTicks == 0)
+            SendLearnerInfo(l);
         var limit = l.Phase >= LearnerPhase.AwaitingUpToDate ? _options.SyncLimitTicks : _options.InitLimitTicks;
         if (_now - l.LastHeard > limit) BecomeLooking($"no packet from leader {l.LeaderId} within the limit");
     }

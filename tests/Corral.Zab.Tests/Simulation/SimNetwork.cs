@@ -14,6 +14,8 @@ public sealed class SimNetwork(SimRandom rng)
     public FaultPlan Faults { get; set; } = new();
     /// <summary>Scripted scenarios: return true to drop a message at send time.</summary>
     public Func<ZabMessage, bool>? DropFilter { get; set; }
+    /// <summary>Scripted scenarios: the first message matching this stalls its link (it and everything after it wait for <see cref="Release"/>).</summary>
+    public Func<ZabMessage, bool>? StallWhen { get; set; }
     public int Sent { get; private set; }
     public int Dropped { get; private set; }
 
@@ -48,6 +50,11 @@ public sealed class SimNetwork(SimRandom rng)
         {
             Dropped++;
             return;
+        }
+        if (StallWhen?.Invoke(m) == true)
+        {
+            StallWhen = null;
+            Stall(m.From, m.To);
         }
         if (_stalled.TryGetValue((m.From, m.To), out var held))
         {

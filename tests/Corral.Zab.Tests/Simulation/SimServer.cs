@@ -60,6 +60,7 @@ public sealed class SimServer
         public required Action<SimServer, LogEntry> Logged { get; init; }
         public required Action<ZabMessage> Send { get; init; }
         public required Action<SimServer> Crash { get; init; }
+        public required Action<SimServer, Ready> Observe { get; init; }
     }
 
     /// <summary>Carries out every Ready the peer has, advancing it after each. Returns false if the server crashed.</summary>
@@ -68,6 +69,7 @@ public sealed class SimServer
         while (Peer is { HasReady: true } peer)
         {
             var ready = peer.GetReady();
+            hooks.Observe(this, ready);
             if (!Execute(ready, hooks)) return false;
             peer.Advance(ready);
             if (_appliedSinceSnapshot >= SnapshotEvery && Machine!.LastZxid == peer.AppliedZxid && peer.AppliedZxid > Disk.SnapshotData.Zxid)

@@ -103,6 +103,14 @@ public sealed partial class Simulation
         if (result.Exists) c.KnownVersions[path] = result.Version; else c.KnownVersions.Remove(path);
     }
 
+    /// <summary>Scripted scenarios: submit a write and run until it is answered or times out; null if refused outright.</summary>
+    public WriteRecord? WriteAndWait(SimClient c, int serverId, SimOp op, string path, string data = "", int version = -1, bool ephemeral = false)
+    {
+        var w = SubmitWrite(c, serverId, op, path, data, version, ephemeral);
+        if (w is not null) RunUntil(() => w.Outcome != WriteOutcome.Pending, WriteTimeoutMs + 100);
+        return w;
+    }
+
     /// <summary>Scripted scenarios: a write from client <paramref name="c"/> through server <paramref name="serverId"/>.</summary>
     public WriteRecord? SubmitWrite(SimClient c, int serverId, SimOp op, string path, string data = "", int version = -1, bool ephemeral = false, bool sequential = false)
     {

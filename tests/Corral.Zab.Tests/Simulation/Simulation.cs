@@ -66,6 +66,7 @@ public sealed partial class Simulation
             Logged = OnLogged,
             Send = m => { Trace(2, $"send {m}"); CountSync(m); Network.Send(m, Now, ScheduleDelivery); },
             Crash = s => CrashNow(s.Id, "mid-Ready"),
+            Observe = (s, r) => ReadyObserver?.Invoke(s, r),
         };
     }
 
@@ -82,6 +83,10 @@ public sealed partial class Simulation
     public int Crashes { get; private set; }
     public long EventsProcessed { get; private set; }
     public int LinearizabilityInconclusive { get; set; }
+    /// <summary>Scripted scenarios: when set, every delivered message is recorded here in delivery order.</summary>
+    public List<ZabMessage>? DeliveryLog { get; set; }
+    /// <summary>Scripted scenarios: sees every Ready before the server carries it out.</summary>
+    public Action<SimServer, Ready>? ReadyObserver { get; set; }
 
     public SimServer Server(int id) => Servers[id];
 
@@ -123,6 +128,23 @@ public sealed partial class Simulation
     public void StartAll(IEnumerable<int>? ids = null)
     {
         foreach (var id in ids ?? Servers.Keys) Restart(id);
+    }
+
+    /// <summary>A quiet ensemble for scripted scenarios: no random faults or clients, fast reliable links.</summary>
+    internal static Simulation Scripted(int voters = 3, int snapshotEvery = 1000, int observers = 0, long counterLimit = 0xffffffffL,
+        InjectedBug bugs = InjectedBug.None, TextWriter? trace = null) =>
+        new(new SimulationOptions
+        {
+            Seed = 1, RandomFaults = false, RandomClients = false, CounterLimit = counterLimit, Bugs = bugs,
+            TraceLevel = trace is null ? 0 : 2, TraceWriter = trace,
+            Plan = new FaultPlan { Voters = voters, Observers = observers, Clients = 0, MinDelayMs = 1, MaxDelayMs = 2, SnapshotEvery = snapshotEvery },
+        });
+
+    /// <summary>Every running server serves, under one leader.</summary>
+    public bool AllServing(IEnumerable<int>? ids = null)
+    {
+        var leader = Leader;
+        return leader is not null && (ids ?? Servers.Keys).All(id => Servers[id].Peer is { IsServing: true } p && p.LeaderId == leader.Id);
     }
 
     public void Restart(int id)
@@ -168,6 +190,7 @@ public sealed partial class Simulation
         var s = Servers[m.To];
         if (!s.IsUp || !Network.CanDeliver(m)) return;
         Trace(2, $"recv {m}");
+        DeliveryLog?.Add(m);
         s.Peer!.Step(m);
         AfterInput(s);
     }
