@@ -18,10 +18,16 @@ public static class SimulationRunner
         var sw = Stopwatch.StartNew();
         long commits = 0;
         int count = 0, inconclusive = 0;
+        // CORRAL_SIM_LOG=path appends one line per seed (result and wall time) as seeds finish, for long runs.
+        var logPath = Environment.GetEnvironmentVariable("CORRAL_SIM_LOG");
+        var logLock = new object();
         Parallel.ForEach(seeds, new ParallelOptions { MaxDegreeOfParallelism = parallelism ?? Environment.ProcessorCount }, seed =>
         {
+            var started = Stopwatch.GetTimestamp();
             var sim = new Simulation(configure?.Invoke(seed) ?? new SimulationOptions { Seed = seed });
             var result = sim.Run();
+            if (logPath is not null)
+                lock (logLock) File.AppendAllText(logPath, $"{Stopwatch.GetElapsedTime(started).TotalMilliseconds,8:F0} ms  {result}{Environment.NewLine}");
             Interlocked.Add(ref commits, sim.Checker.GlobalOrder.Count);
             Interlocked.Add(ref inconclusive, sim.LinearizabilityInconclusive);
             Interlocked.Increment(ref count);
