@@ -52,8 +52,10 @@ public sealed partial class ZabPeer
         _log = new ReplicatedLog(state.SnapshotZxid, state.Log);
         AcceptedEpoch = state.AcceptedEpoch;
         CurrentEpoch = state.CurrentEpoch;
-        if (Zxid.EpochOf(_log.LastZxid) > CurrentEpoch)
-            throw new InvalidOperationException($"log holds zxid {Zxid.Format(_log.LastZxid)} from an epoch after currentEpoch {CurrentEpoch}");
+        // ZooKeeper refuses to start when the log holds a zxid of an epoch after currentEpoch. That state is
+        // legal here: a late joiner logs the committed sync txns (which may include txns of the new epoch), fsyncs,
+        // and only then writes currentEpoch (ZOOKEEPER-4643); a crash in between leaves exactly this. Those txns
+        // are committed history, and the older currentEpoch only makes this peer lose elections, so we start.
         // Only the snapshot is known to be committed after a restart; the log tail is decided by the next leader.
         CommittedZxid = AppliedZxid = state.SnapshotZxid;
         BecomeLooking("started");

@@ -46,6 +46,11 @@ public sealed partial class Simulation
         {
             violation = $"{e.Message} (at {Now} ms)";
         }
+        catch (Exception e)
+        {
+            // A peer or host that throws is a failure of this seed too, reported with the seed that replays it.
+            violation = $"Exception at {Now} ms: {e}";
+        }
         if (violation is not null) Trace(1, "VIOLATION: " + violation);
         return new SimulationResult(Seed, Plan, violation, Stats());
     }
