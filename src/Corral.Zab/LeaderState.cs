@@ -39,6 +39,8 @@ internal sealed class LeaderState(long now)
     public HashSet<int> ElectingFollowers { get; } = [];
     public HashSet<int> NewLeaderAcks { get; } = [];
     public Dictionary<int, LearnerHandler> Handlers { get; } = new();
+    /// <summary>Every learner connection ever opened to this leader: a re-delivered FOLLOWERINFO must not open it again.</summary>
+    public HashSet<long> SeenConnIds { get; } = [];
     public long StateSummaryEpoch { get; set; }
     public long StateSummaryZxid { get; set; }
     public long LastProposed { get; set; }

@@ -172,7 +172,7 @@ public sealed partial class ZabPeer
         var l = _leader!;
         if (m.Type is ZabMessageType.FollowerInfo or ZabMessageType.ObserverInfo)
         {
-            if (m.Seq != 0) return;
+            if (m.Seq != 0 || !l.SeenConnIds.Add(m.ConnId)) return; // a duplicate or late copy of a connection we know
             var isObserver = m.Type == ZabMessageType.ObserverInfo;
             if (isObserver != _quorum.IsObserver(m.From)) return; // a learner must connect in its configured role
             var h = new LearnerHandler(m.From, isObserver, m.ConnId, m.Epoch, _now);

@@ -372,3 +372,35 @@ public sealed class ScenarioTests
         ConvergeAndCheck(sim);
     }
 }
+
+/// <summary>Network faults the connection layer must absorb without confusing two streams.</summary>
+public sealed class ConnectionScenarioTests
+{
+    /// <summary>
+    /// A duplicated FOLLOWERINFO arriving after the learner is synced must not open a second stream on the
+    /// same connection id (found by the simulator, seed 1154: the new stream's packets were accepted by the
+    /// observer as continuations of the old one).
+    /// </summary>
+    [Fact]
+    public void DuplicateLearnerInfo_AfterSync_IsIgnored()
+    {
+        var sim = Sim.Scripted(voters: 3, observers: 1);
+        sim.DeliveryLog = [];
+        sim.StartAll();
+        Assert.True(sim.RunUntil(() => sim.AllServing(), 10_000), sim.DescribeServers());
+        var leader = sim.Leader!;
+        var client = sim.AddClient();
+        Assert.Equal(WriteOutcome.Acked, sim.WriteAndWait(client, leader.Id, SimOp.Create, "/kv/k0", "a")!.Outcome);
+
+        var observerId = sim.Servers.Keys.Max();
+        var info = sim.DeliveryLog.Last(m => m.Type == ZabMessageType.ObserverInfo && m.From == observerId && m.To == leader.Id);
+        var sentBefore = sim.Network.Sent;
+        sim.Inject(info);
+        Assert.Equal(sentBefore, sim.Network.Sent); // the leader answered nothing: no LEADERINFO on a known connection
+
+        Assert.Equal(WriteOutcome.Acked, sim.WriteAndWait(client, leader.Id, SimOp.SetData, "/kv/k0", "b")!.Outcome);
+        Assert.True(sim.RunUntil(() => sim.Server(observerId).Machine!.Read("/kv/k0") == new ReadResult(true, "b", 1), 10_000));
+        Assert.True(sim.Server(observerId).Peer!.IsServing);
+        HistoryChecker.Check(sim);
+    }
+}
