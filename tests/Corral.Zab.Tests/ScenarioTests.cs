@@ -401,6 +401,7 @@ public sealed class ConnectionScenarioTests
         Assert.Equal(WriteOutcome.Acked, sim.WriteAndWait(client, leader.Id, SimOp.SetData, "/kv/k0", "b")!.Outcome);
         Assert.True(sim.RunUntil(() => sim.Server(observerId).Machine!.Read("/kv/k0") == new ReadResult(true, "b", 1), 10_000));
         Assert.True(sim.Server(observerId).Peer!.IsServing);
+        Assert.True(sim.RunUntil(() => sim.Servers.Values.All(s => s.Machine!.LastZxid == leader.Peer!.CommittedZxid), 10_000));
         HistoryChecker.Check(sim);
     }
 }
