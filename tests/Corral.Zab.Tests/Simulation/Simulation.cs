@@ -26,6 +26,8 @@ public sealed partial class Simulation
 {
     public const int TickMs = 50;
     public const int WriteTimeoutMs = 1500;
+    /// <summary>Guards a multi-seed run against one seed that never ends; normal seeds use well under 100,000.</summary>
+    public const long MaxEvents = 3_000_000;
 
     private readonly SimulationOptions _options;
     private readonly PriorityQueue<Action, (long, long)> _events = new();
@@ -106,7 +108,8 @@ public sealed partial class Simulation
         while (_events.TryPeek(out _, out var when) && when.Item1 <= deadline)
         {
             _events.Dequeue()();
-            EventsProcessed++;
+            if (++EventsProcessed > MaxEvents)
+                throw new InvariantViolationException($"Runaway: more than {MaxEvents} events (a message storm or a livelock)");
             if (condition()) return true;
         }
         Now = Math.Max(Now, deadline);
