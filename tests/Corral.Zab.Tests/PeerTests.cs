@@ -1,0 +1,178 @@
+namespace Corral.Zab.Tests;
+
+/// <summary>
+/// The peer driven directly through its public API (Tick, Step, Propose, GetReady, Advance) by a tiny
+/// in-memory pump, without the simulator: how a host is meant to use it.
+/// </summary>
+public sealed class PeerTests
+{
+    /// <summary>Instant, ordered delivery; a host that carries out each Ready fully before the next input.</summary>
+    private sealed class MiniCluster
+    {
+        public readonly Dictionary<int, ZabPeer> Peers = new();
+        public readonly Dictionary<int, List<LogEntry>> Applied = new();
+        public readonly Queue<ZabMessage> InFlight = new();
+        public readonly List<Ready> Readies = [];
+        public bool AutoAdvance = true;
+        public Func<ZabMessage, bool>? Drop;
+
+        public MiniCluster(int voters, Func<int, PersistentState>? state = null)
+        {
+            var ids = Enumerable.Range(1, voters).ToArray();
+            foreach (var id in ids)
+            {
+                Applied[id] = [];
+                var myId = id;
+                Peers[id] = new ZabPeer(new ZabOptions { MyId = id, Voters = ids }, state?.Invoke(id) ?? PersistentState.Empty,
+                    () => new SnapshotData(Applied[myId].LastOrDefault().Zxid, []), bootNonce: id);
+            }
+            foreach (var id in ids) Drain(id);
+        }
+
+        public void Drain(int id)
+        {
+            var p = Peers[id];
+            while (AutoAdvance && p.HasReady)
+            {
+                var r = p.GetReady();
+                Readies.Add(r);
+                Applied[id].AddRange(r.Committed);
+                foreach (var m in r.Messages) InFlight.Enqueue(m);
+                p.Advance(r);
+            }
+        }
+
+        public void Pump()
+        {
+            while (InFlight.TryDequeue(out var m))
+            {
+                if (Drop?.Invoke(m) == true) continue;
+                Peers[m.To].Step(m);
+                Drain(m.To);
+            }
+        }
+
+        public bool RunUntil(Func<bool> condition, int maxTicks = 400)
+        {
+            for (var t = 0; t < maxTicks; t++)
+            {
+                Pump();
+                if (condition()) return true;
+                foreach (var (id, p) in Peers)
+                {
+                    p.Tick();
+                    Drain(id);
+                }
+            }
+            return condition();
+        }
+
+        public bool Settled => Peers.Values.All(p => p.IsServing) && Peers.Values.Count(p => p.State == PeerState.Leading) == 1;
+    }
+
+    private static PersistentState WithLog(long epoch, params long[] counters) =>
+        new(epoch, epoch, 0, counters.Select(c => new LogEntry(Zxid.Make(epoch, c), [(byte)c])).ToArray());
+
+    [Fact]
+    public void FreshEnsemble_ElectsTheHighestServerId_InEpochOne()
+    {
+        var c = new MiniCluster(3);
+        Assert.True(c.RunUntil(() => c.Settled));
+        Assert.Equal(PeerState.Leading, c.Peers[3].State);
+        Assert.All(c.Peers.Values, p => Assert.Equal(1, p.CurrentEpoch));
+        Assert.All(c.Peers.Values, p => Assert.Equal(3, p.LeaderId));
+    }
+
+    [Fact]
+    public void Election_PrefersTheLongestLogOverTheServerId_AndCommitsItsHistory()
+    {
+        // Server 1 holds 1.1..1.3, the others only 1.1: 1 must lead, and its history becomes everyone's.
+        var c = new MiniCluster(3, id => id == 1 ? WithLog(1, 1, 2, 3) : WithLog(1, 1));
+        Assert.True(c.RunUntil(() => c.Settled));
+        Assert.Equal(PeerState.Leading, c.Peers[1].State);
+        Assert.All(c.Peers.Values, p => Assert.Equal(2, p.CurrentEpoch));
+        Assert.All(c.Applied.Values, a => Assert.Equal([Zxid.Make(1, 1), Zxid.Make(1, 2), Zxid.Make(1, 3)], a.Select(e => e.Zxid)));
+    }
+
+    [Fact]
+    public void Election_PrefersTheHigherCurrentEpochOverALongerLog()
+    {
+        // Server 1 has a long epoch-1 log but currentEpoch 1; server 2 accepted epoch 2's NEWLEADER.
+        var c = new MiniCluster(3, id => id switch
+        {
+            1 => WithLog(1, 1, 2, 3, 4),
+            2 => new PersistentState(2, 2, 0, [new LogEntry(Zxid.Make(1, 1), [1])]),
+            _ => WithLog(1, 1),
+        });
+        Assert.True(c.RunUntil(() => c.Settled));
+        Assert.Equal(PeerState.Leading, c.Peers[2].State);
+        Assert.All(c.Peers.Values, p => Assert.Equal([Zxid.Make(1, 1)], p.Log.Select(e => e.Zxid)));
+    }
+
+    [Fact]
+    public void Leader_CountsItsOwnAckOnlyAfterAdvance_AndCommitsInOrder()
+    {
+        var c = new MiniCluster(3);
+        Assert.True(c.RunUntil(() => c.Settled));
+        var leader = c.Peers[3];
+        Assert.Equal(ProposeResult.Proposed, leader.Propose([42]));
+
+        var ready = leader.GetReady();
+        var zxid = Zxid.Make(1, 1);
+        Assert.Equal([zxid], ready.Append.Select(e => e.Zxid));
+        Assert.True(ready.MustSync);
+        Assert.Equal(2, ready.Messages.Count(m => m.Type == ZabMessageType.Proposal && m.Zxid == zxid));
+        Assert.Empty(ready.Committed);
+
+        // One follower ACKs before the leader's own write is durable: 1 of 3 is no quorum.
+        var toFollower1 = ready.Messages.Single(m => m.To == 1);
+        c.Peers[1].Step(toFollower1);
+        var followerReady = c.Peers[1].GetReady();
+        Assert.Equal([zxid], followerReady.Append.Select(e => e.Zxid));
+        Assert.True(followerReady.MustSync);
+        var ack = Assert.Single(followerReady.Messages);
+        Assert.Equal((ZabMessageType.Ack, zxid), (ack.Type, ack.Zxid));
+        c.Peers[1].Advance(followerReady);
+        leader.Step(ack);
+        Assert.Equal(0, leader.CommittedZxid);
+
+        leader.Advance(ready); // now the leader's own log write is durable
+        Assert.Equal(zxid, leader.CommittedZxid);
+        var commitReady = leader.GetReady();
+        Assert.Equal([zxid], commitReady.Committed.Select(e => e.Zxid));
+        Assert.Contains(commitReady.Messages, m => m.Type == ZabMessageType.Commit && m.To == 1 && m.Zxid == zxid);
+    }
+
+    [Fact]
+    public void Followers_ForwardProposals_AndObserveTheCounterLimitOnlyAtTheLeader()
+    {
+        var c = new MiniCluster(3);
+        Assert.True(c.RunUntil(() => c.Settled));
+        Assert.Equal(ProposeResult.Forwarded, c.Peers[1].Propose([7]));
+        c.Drain(1);
+        Assert.True(c.RunUntil(() => c.Applied.Values.All(a => a.Count == 1)));
+        Assert.All(c.Applied.Values, a => Assert.Equal(Zxid.Make(1, 1), a[0].Zxid));
+    }
+
+    [Fact]
+    public void IsolatedLeader_StepsDownAfterSyncLimit()
+    {
+        var c = new MiniCluster(3);
+        Assert.True(c.RunUntil(() => c.Settled));
+        var leader = c.Peers[3];
+        c.Drop = m => m.To == 3; // the leader hears nothing from now on
+        var ticks = 0;
+        while (leader.State == PeerState.Leading && ticks++ < 100)
+        {
+            foreach (var (id, p) in c.Peers) { p.Tick(); c.Drain(id); }
+            c.Pump();
+        }
+        Assert.Equal(PeerState.Looking, leader.State);
+        Assert.InRange(ticks, 20, 30); // syncLimit is 20 ticks
+    }
+
+    [Fact]
+    public void ConstructorRejectsAcceptedEpochBelowCurrentEpoch() =>
+        Assert.Throws<InvalidOperationException>(() =>
+            new ZabPeer(new ZabOptions { MyId = 1, Voters = [1, 2, 3] }, new PersistentState(1, 2, 0, []), () => new SnapshotData(0, []), 1));
+}
