@@ -97,10 +97,12 @@ public sealed partial class ZabPeer
 
     private void OnNotification(ZabMessage n)
     {
-        // A non-voter (observer) just gets our current view back (WorkerReceiver).
+        // A non-voter (observer) looking for the leader gets our current view back (WorkerReceiver). ZooKeeper
+        // answers every non-voter message; answering an OBSERVING observer's own reply as well ping-pongs at
+        // network speed while we stay LOOKING (the simulator's seed 611 livelocked on it), so we do not.
         if (!_quorum.IsVoter(n.From))
         {
-            SendNotification(n.From);
+            if (n.State == PeerState.Looking) SendNotification(n.From);
             return;
         }
         if (State != PeerState.Looking)

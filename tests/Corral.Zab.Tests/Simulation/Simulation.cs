@@ -27,7 +27,7 @@ public sealed partial class Simulation
     public const int TickMs = 50;
     public const int WriteTimeoutMs = 1500;
     /// <summary>Guards a multi-seed run against one seed that never ends; normal seeds use well under 100,000.</summary>
-    public const long MaxEvents = 3_000_000;
+    public const long MaxEvents = 1_000_000;
 
     private readonly SimulationOptions _options;
     private readonly PriorityQueue<Action, (long, long)> _events = new();
