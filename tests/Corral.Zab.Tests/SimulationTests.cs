@@ -9,7 +9,7 @@ namespace Corral.Zab.Tests;
 /// </summary>
 public sealed class SimulationTests(ITestOutputHelper output)
 {
-    private const int DefaultSeeds = 200;
+    private const int DefaultSeeds = 300;
 
     [Fact]
     public void RandomSeeds_HaveNoViolations()
