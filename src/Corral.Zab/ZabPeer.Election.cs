@@ -126,7 +126,9 @@ public sealed partial class ZabPeer
     {
         if (n.ElectionEpoch < _logicalClock)
         {
-            SendNotification(n.From);
+            // Help a voter from an older round catch up. An observer's vote is worth nothing to a voter, and a
+            // voter answers a LOOKING observer every time, so an observer answering back would ping-pong (seed 2698).
+            if (!IsObserver) SendNotification(n.From);
             return;
         }
         if (n.ElectionEpoch > _logicalClock)
