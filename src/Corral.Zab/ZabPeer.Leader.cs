@@ -175,6 +175,14 @@ public sealed partial class ZabPeer
             if (m.Seq != 0 || !l.SeenConnIds.Add(m.ConnId)) return; // a duplicate or late copy of a connection we know
             var isObserver = m.Type == ZabMessageType.ObserverInfo;
             if (isObserver != _quorum.IsObserver(m.From)) return; // a learner must connect in its configured role
+            if (!l.WaitingForNewEpoch && m.Epoch > l.Epoch)
+            {
+                // The learner promised a newer epoch (to a leader that never established it) and can never follow
+                // ours; while we keep a quorum it would stay out forever. ZooKeeper's answer is the optional
+                // zookeeper.leader.maxTimeToWaitForEpoch; we quit at once so the next election picks an epoch it accepts.
+                BecomeLooking($"learner {m.From} promised epoch {m.Epoch}, newer than ours ({l.Epoch})");
+                return;
+            }
             var h = new LearnerHandler(m.From, isObserver, m.ConnId, m.Epoch, _now);
             l.Handlers[m.From] = h; // a reconnect replaces the old connection
             if (l.WaitingForNewEpoch) OnEpochCandidate(l, m.From, m.Epoch);

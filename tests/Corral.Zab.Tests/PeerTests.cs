@@ -176,3 +176,26 @@ public sealed class PeerTests
         Assert.Throws<InvalidOperationException>(() =>
             new ZabPeer(new ZabOptions { MyId = 1, Voters = [1, 2, 3] }, new PersistentState(1, 2, 0, []), () => new SnapshotData(0, []), 1));
 }
+
+public sealed class LeaderEpochTests
+{
+    [Fact]
+    public void LearnerThatPromisedANewerEpoch_MakesTheLeaderStepDown()
+    {
+        var ids = new[] { 1, 2, 3 };
+        var leader = new ZabPeer(new ZabOptions { MyId = 3, Voters = ids }, new PersistentState(1, 1, 0, []), () => new SnapshotData(0, []), 1);
+        // Bring 3 to LEADING: votes for 3 from 1 and 2 in its round, then the finalize wait.
+        foreach (var from in new[] { 1, 2 })
+            leader.Step(new ZabMessage { Type = ZabMessageType.Notification, From = from, To = 3, State = PeerState.Looking, Vote = new Vote(3, 0, 1), ElectionEpoch = 1 });
+        for (var i = 0; i < 5; i++) leader.Tick();
+        Assert.Equal(PeerState.Leading, leader.State);
+        leader.Step(new ZabMessage { Type = ZabMessageType.FollowerInfo, From = 1, To = 3, ConnId = 11, Epoch = 1 });
+        leader.GetReady(); // epoch 2 is decided and promised
+        Assert.Equal(2, leader.AcceptedEpoch);
+
+        // Server 2 once promised epoch 5 to another would-be leader: it can never follow epoch 2.
+        leader.Step(new ZabMessage { Type = ZabMessageType.FollowerInfo, From = 2, To = 3, ConnId = 21, Epoch = 5 });
+        Assert.Equal(PeerState.Looking, leader.State);
+        Assert.Contains("promised epoch 5", leader.LastTransition);
+    }
+}
