@@ -182,7 +182,7 @@ public sealed partial class ZabPeer
         }
         if (l.Phase is not (LearnerPhase.Syncing or LearnerPhase.AwaitingUpToDate)) return "INFORM before the sync mode";
         // Between NEWLEADER and UPTODATE an INFORM is a committed txn for the stream.
-        var prev = l.NotLogged.Count > 0 ? l.NotLogged[^1].Zxid : _log.LastZxid;
+        var prev = l.NotLogged.Count > 0 ? l.NotLogged[^1].Zxid : (l.Phase == LearnerPhase.Syncing ? SyncBase(l) : _log.LastZxid);
         if (m.Zxid <= prev) return null;
         l.NotLogged.Add(new LogEntry(m.Zxid, m.Payload));
         l.CommittedInStream = Math.Max(l.CommittedInStream, m.Zxid);

@@ -199,3 +199,60 @@ public sealed class LeaderEpochTests
         Assert.Contains("promised epoch 5", leader.LastTransition);
     }
 }
+
+public sealed class MalformedInputTests
+{
+    /// <summary>
+    /// Garbage from the network (wrong types for the role, random zxids, epochs, connection ids and sequence
+    /// numbers, missing payloads) never throws out of Step; at worst a connection closes or the peer re-elects.
+    /// </summary>
+    [Fact]
+    public void RandomMessages_NeverThrow_AndTheEnsembleStillConverges()
+    {
+        var ids = new[] { 1, 2, 3 };
+        var peers = ids.ToDictionary(id => id, id =>
+            new ZabPeer(new ZabOptions { MyId = id, Voters = ids }, PersistentState.Empty, () => new SnapshotData(0, []), id));
+        var applied = ids.ToDictionary(id => id, _ => new List<long>());
+        var queue = new Queue<ZabMessage>();
+        void Drain(int id)
+        {
+            while (peers[id].HasReady)
+            {
+                var r = peers[id].GetReady();
+                applied[id].AddRange(r.Committed.Select(e => e.Zxid));
+                foreach (var m in r.Messages) queue.Enqueue(m);
+                peers[id].Advance(r);
+            }
+        }
+        var rng = new Simulation.SimRandom(99);
+        var types = Enum.GetValues<ZabMessageType>();
+        var seenConns = new List<long> { 0 };
+        for (var round = 0; round < 600; round++)
+        {
+            foreach (var id in ids) { peers[id].Tick(); Drain(id); }
+            while (queue.TryDequeue(out var m))
+            {
+                if (m.ConnId != 0) seenConns.Add(m.ConnId);
+                peers[m.To].Step(m);
+                Drain(m.To);
+            }
+            if (round >= 400) continue; // the last rounds are quiet, so the ensemble must settle
+            for (var i = 0; i < 5; i++)
+            {
+                var to = rng.Pick(ids);
+                var garbage = new ZabMessage
+                {
+                    Type = rng.Pick(types), From = rng.Pick([1, 2, 3, 9]), To = to,
+                    ConnId = rng.Pick(seenConns), Seq = rng.Next(8), Zxid = (long)rng.NextULong() >> rng.Next(64),
+                    Epoch = rng.Next(-1, 4), Payload = rng.Chance(0.5) ? [1, 2] : null,
+                    Snapshot = rng.Chance(0.3) ? new SnapshotData(rng.Next(3), []) : null,
+                    State = (PeerState)rng.Next(4), Vote = new Vote(rng.Next(1, 4), rng.Next(5), rng.Next(4)), ElectionEpoch = rng.Next(6),
+                };
+                peers[to].Step(garbage);
+                Drain(to);
+            }
+        }
+        Assert.All(peers.Values, p => Assert.True(p.IsServing, $"{p.Id}: {p.State} {p.LastTransition}"));
+        Assert.Single(peers.Values, p => p.State == PeerState.Leading);
+    }
+}
