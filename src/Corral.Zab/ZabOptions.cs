@@ -39,4 +39,9 @@ internal enum InjectedBug
     None = 0,
     /// <summary>The leader sends DIFF where TRUNC (or a divergence SNAP) is needed, so a follower keeps txns the leader never had.</summary>
     DiffInsteadOfTrunc = 1,
+    /// <summary>
+    /// The follower writes currentEpoch and ACKs NEWLEADER before logging the committed sync txns, which it
+    /// logs only after UPTODATE (ZOOKEEPER-3911 and 4643 together).
+    /// </summary>
+    AckNewLeaderBeforeLoggingSyncTxns = 2,
 }

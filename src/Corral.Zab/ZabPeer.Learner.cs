@@ -212,9 +212,10 @@ public sealed partial class ZabPeer
         }
         // Everything the leader sent as committed is logged now; the rest waits for UPTODATE.
         var logged = 0;
+        var deferLogging = (_options.InjectedBugs & InjectedBug.AckNewLeaderBeforeLoggingSyncTxns) != 0;
         foreach (var e in l.NotLogged)
         {
-            if (e.Zxid > l.CommittedInStream) break;
+            if (deferLogging || e.Zxid > l.CommittedInStream) break;
             AppendToLog(e);
             logged++;
         }

@@ -10,14 +10,19 @@ namespace Corral.Zab.Tests;
 public sealed class InjectedBugTests(ITestOutputHelper output)
 {
     [Fact]
-    public void DiffInsteadOfTrunc_IsCaughtWithinAFewHundredSeeds()
+    public void DiffInsteadOfTrunc_IsCaughtWithinAFewHundredSeeds() => AssertCaught(InjectedBug.DiffInsteadOfTrunc);
+
+    [Fact]
+    public void AckNewLeaderBeforeLoggingSyncTxns_IsCaughtWithinAFewHundredSeeds() => AssertCaught(InjectedBug.AckNewLeaderBeforeLoggingSyncTxns);
+
+    private void AssertCaught(InjectedBug bug)
     {
         SimulationResult? caught = null;
         var tried = 0;
         for (ulong seed = 1; seed <= 400 && caught is null; seed++)
         {
             tried++;
-            var result = new Simulation.Simulation(new SimulationOptions { Seed = seed, Bugs = InjectedBug.DiffInsteadOfTrunc }).Run();
+            var result = new Simulation.Simulation(new SimulationOptions { Seed = seed, Bugs = bug }).Run();
             if (!result.Ok) caught = result;
         }
         Assert.NotNull(caught);

@@ -35,7 +35,7 @@ public sealed partial class Simulation
                 if (c.Outstanding is null) WakeLater(c, 1);
             }
             if (!RunUntil(Converged, Plan.LivenessBoundMs))
-                violation = $"Liveness: the healed ensemble did not converge within {Plan.LivenessBoundMs} ms. {DescribeServers()}";
+                violation = LostSeenTxn() ?? $"Liveness: the healed ensemble did not converge within {Plan.LivenessBoundMs} ms. {DescribeServers()}";
             else
             {
                 _clientsActive = false;
@@ -53,6 +53,18 @@ public sealed partial class Simulation
         }
         if (violation is not null) Trace(1, "VIOLATION: " + violation);
         return new SimulationResult(Seed, Plan, violation, Stats());
+    }
+
+    /// <summary>
+    /// A client that saw a zxid no replica holds any more can never reconnect (the lastZxidSeen guard), which
+    /// looks like a liveness failure but is a lost committed txn: report it as such.
+    /// </summary>
+    private string? LostSeenTxn()
+    {
+        var best = Servers.Values.Where(s => s.IsUp).Select(s => s.Peer!.LastLoggedZxid).DefaultIfEmpty(0).Max();
+        var c = Clients.FirstOrDefault(c => c.LastZxidSeen > best);
+        return c is null ? null
+            : $"Lost committed txn: client {c.Id} saw zxid {Zxid.Format(c.LastZxidSeen)}, but after recovery no replica has logged past {Zxid.Format(best)}. {DescribeServers()}";
     }
 
     /// <summary>Every server serves the same leader, has applied the leader's whole log, and every client finished a write after the heal.</summary>
