@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Corral.Protocol;
+using Corral.Client;
 
 namespace Corral.Client.Watches;
 
