@@ -42,6 +42,29 @@ public abstract partial class ClientSuite
     }
 
     [Fact]
+    public async Task Reconnect_moves_to_the_next_server_and_resends_auth()
+    {
+        await using var first = new FaultProxy(Server.Port);
+        await using var second = new FaultProxy(Server.Port);
+        var options = Options();
+        options.ShuffleHosts = false;
+        await using var zk = await CorralClient.ConnectAsync($"{first.ConnectionString},{second.ConnectionString}", options).Within();
+        Assert.Equal(first.ConnectionString, zk.CurrentServer);
+        await zk.AddAuthAsync("digest", "dave:pw");
+        await zk.CreateAsync(Root, Bytes("mine"), CreateMode.Persistent, Acl.CreatorAllAcl);
+        long session = zk.SessionId;
+
+        first.SetMode(FaultProxy.Mode.BlackHole);
+        first.CutAll();
+        await Wait.UntilAsync(() => Task.FromResult(zk.State == ConnectionState.Connected && second.Accepted == 1), "reconnect via the second server");
+        Assert.Equal(second.ConnectionString, zk.CurrentServer);
+        Assert.Equal(session, zk.SessionId);
+        // The digest credentials were re-sent: the creator-only node is still readable.
+        Assert.Equal("mine", (await zk.GetDataAsync(Root)).DataAsString);
+        Assert.Contains(await zk.WhoAmIAsync(), c => c.AuthScheme == "digest" && c.User == "dave");
+    }
+
+    [Fact]
     public async Task Change_made_while_disconnected_is_reported_after_reconnect()
     {
         await using var proxy = new FaultProxy(Server.Port);

@@ -225,8 +225,8 @@ internal sealed class ClientSession : IAsyncDisposable
         var first = new List<PendingRequest>();
         lock (_auth)
             foreach (var a in _auth) first.Add(new PendingRequest<bool>(OpCode.Auth, a, null, static (ref JuteReader _, ConnectionString _) => true));
-        if (!Watches.IsEmpty)
-            first.Add(new PendingRequest<bool>(OpCode.SetWatches2, Watches.Snapshot(LastZxid), null, static (ref JuteReader _, ConnectionString _) => true));
+        foreach (var batch in Watches.Snapshot(LastZxid))
+            first.Add(new PendingRequest<bool>(OpCode.SetWatches2, batch, null, static (ref JuteReader _, ConnectionString _) => true));
 
         SetState(ConnectionState.Connected);
         _firstConnect.TrySetResult();
