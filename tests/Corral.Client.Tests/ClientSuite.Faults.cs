@@ -48,15 +48,17 @@ public abstract partial class ClientSuite
         await using var second = new FaultProxy(Server.Port);
         var options = Options();
         options.ShuffleHosts = false;
+        if (Environment.GetEnvironmentVariable("CORRAL_TEST_LOG") is { } logFile)
+            options.LoggerFactory = new FileLoggerFactory(logFile);
         await using var zk = await CorralClient.ConnectAsync($"{first.ConnectionString},{second.ConnectionString}", options).Within();
-        Assert.Equal(first.ConnectionString, zk.CurrentServer);
+        Assert.True(first.ConnectionString == zk.CurrentServer, $"connected to {zk.CurrentServer}, first {first.ConnectionString} accepted {first.Accepted}, second {second.ConnectionString} accepted {second.Accepted}");
         await zk.AddAuthAsync("digest", "dave:pw");
         await zk.CreateAsync(Root, Bytes("mine"), CreateMode.Persistent, Acl.CreatorAllAcl);
         long session = zk.SessionId;
 
         first.SetMode(FaultProxy.Mode.BlackHole);
         first.CutAll();
-        await Wait.UntilAsync(() => Task.FromResult(zk.State == ConnectionState.Connected && second.Accepted == 1), "reconnect via the second server");
+        await Wait.UntilAsync(() => Task.FromResult(zk.State == ConnectionState.Connected && zk.CurrentServer == second.ConnectionString), $"reconnect via the second server (state {zk.State}, server {zk.CurrentServer}, accepted {first.Accepted}/{second.Accepted})");
         Assert.Equal(second.ConnectionString, zk.CurrentServer);
         Assert.Equal(session, zk.SessionId);
         // The digest credentials were re-sent: the creator-only node is still readable.

@@ -220,7 +220,7 @@ internal sealed class ClientSession : IAsyncDisposable
         Volatile.Write(ref _lastHeard, Time.GetTimestamp());
         _connection = connection;
         ClientMetrics.Connects.Add(1);
-        _log.LogInformation("connected to {Host}:{Port}, session 0x{Session:x}, timeout {Timeout} ms", host.Host, host.Port, response.TimeOut, response.TimeOut);
+        _log.LogInformation("connected to {Host}:{Port}, session 0x{Session:x}, timeout {Timeout} ms", host.Host, host.Port, response.SessionId, response.TimeOut);
 
         var first = new List<PendingRequest>();
         lock (_auth)
