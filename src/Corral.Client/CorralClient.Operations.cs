@@ -244,6 +244,22 @@ public sealed partial class CorralClient
                 w.TrySetResult(new WatchedEvent(EventType.ChildWatchRemoved, KeeperState.SyncConnected, path));
     }
 
+    /// <summary>
+    /// Asks the server whether this connection holds a watch of <paramref name="type"/> on a path
+    /// (checkWatches). Persistent types need a 3.9 server (3.8 answers MarshallingError).
+    /// </summary>
+    public async Task<bool> HasWatchAsync(string path, WatcherType type, CancellationToken ct = default)
+    {
+        try
+        {
+            return await Send(OpCode.CheckWatches, new CheckWatchesRequest(ServerPath(path), type), path, NoBody, ct).ConfigureAwait(false);
+        }
+        catch (NoWatcherException)
+        {
+            return false;
+        }
+    }
+
     private static async Task<Watched<T>> Pair<T>(Task<T> reply, Task<WatchedEvent> changed) =>
         new(await reply.ConfigureAwait(false), changed);
 }

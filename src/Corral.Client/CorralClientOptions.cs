@@ -30,6 +30,16 @@ public sealed class CorralClientOptions
     /// <summary>The clock used for pings, timeouts and client-side expiry (tests may substitute one).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Re-attach to an existing session (with <see cref="SessionPassword"/>), e.g. one handed over
+    /// from another process; 0 (the default) creates a new session. If the session no longer
+    /// exists, connecting fails with <see cref="SessionExpiredException"/>.
+    /// </summary>
+    public long SessionId { get; set; }
+
+    /// <summary>The password of the session named by <see cref="SessionId"/>.</summary>
+    public byte[]? SessionPassword { get; set; }
+
     /// <summary>Whether hosts are tried in random order (ZooKeeper's behaviour); false keeps the given order.</summary>
     public bool ShuffleHosts { get; set; } = true;
 }

@@ -139,6 +139,38 @@ public abstract partial class ClientSuite
     }
 
     [Fact]
+    public async Task Reattaching_to_a_live_session_keeps_it_and_to_a_closed_one_reports_expiry()
+    {
+        var first = await ConnectAsync();
+        await first.CreateAsync(Root, Bytes(""), CreateMode.Ephemeral);
+        var options = Options();
+        options.SessionId = first.SessionId;
+        options.SessionPassword = first.SessionPassword;
+        await using (var again = await CorralClient.ConnectAsync(Server.ConnectionString, options).Within())
+        {
+            Assert.Equal(first.SessionId, again.SessionId);
+            Assert.Equal([Root], await again.GetEphemeralsAsync("/"));
+        }
+        // Disposing `again` closed the shared session; the server now reports it expired.
+        var closed = Options();
+        closed.SessionId = first.SessionId;
+        closed.SessionPassword = first.SessionPassword;
+        await Assert.ThrowsAsync<SessionExpiredException>(() => CorralClient.ConnectAsync(Server.ConnectionString, closed).Within());
+        await first.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task HasWatch_reports_one_shot_watches_on_the_server()
+    {
+        await using var zk = await ConnectAsync();
+        await zk.CreateAsync(Root, Bytes(""));
+        Assert.False(await zk.HasWatchAsync(Root, WatcherType.Data));
+        _ = await zk.GetDataWatchAsync(Root);
+        Assert.True(await zk.HasWatchAsync(Root, WatcherType.Data));
+        Assert.False(await zk.HasWatchAsync(Root, WatcherType.Children));
+    }
+
+    [Fact]
     public async Task Stalled_network_expires_the_session_once_on_the_client()
     {
         await using var proxy = new FaultProxy(Server.Port);

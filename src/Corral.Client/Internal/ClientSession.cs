@@ -45,6 +45,11 @@ internal sealed class ClientSession : IAsyncDisposable
         if (options.ShuffleHosts) Random.Shared.Shuffle(_hosts);
         foreach (var (scheme, auth) in options.AuthInfo)
             _auth.Add(new AuthPacket(0, scheme, System.Text.Encoding.UTF8.GetBytes(auth)));
+        if (options.SessionId != 0)
+        {
+            _sessionId = options.SessionId;
+            _password = options.SessionPassword is { } pw ? (byte[])pw.Clone() : throw new ArgumentException("SessionPassword is required with SessionId", nameof(options));
+        }
         _lastHeard = Time.GetTimestamp();
         _loop = Task.Run(SessionLoopAsync);
     }
@@ -171,14 +176,14 @@ internal sealed class ClientSession : IAsyncDisposable
     }
 
     private bool ClientSideExpired() =>
-        SessionId != 0 && Time.GetElapsedTime(Volatile.Read(ref _lastHeard)) >= NegotiatedTimeout;
+        Volatile.Read(ref _negotiatedTimeout) > 0 && Time.GetElapsedTime(Volatile.Read(ref _lastHeard)) >= NegotiatedTimeout;
 
     /// <summary>One connection attempt and, if it succeeds, its whole life. Null when no session was established.</summary>
     private async Task<ConnectionEnd?> TryServerAsync(DnsEndPoint host, CancellationToken ct)
     {
         int requested = (int)_options.SessionTimeout.TotalMilliseconds;
         var connectTimeout = _options.ConnectTimeout ?? TimeSpan.FromMilliseconds(Math.Max(requested / _hosts.Length, 500));
-        if (SessionId != 0)
+        if (Volatile.Read(ref _negotiatedTimeout) > 0)
         {
             // Never wait for a handshake past the point where the session would be gone anyway.
             var left = NegotiatedTimeout - Time.GetElapsedTime(Volatile.Read(ref _lastHeard));
