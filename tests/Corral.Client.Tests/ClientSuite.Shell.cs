@@ -89,7 +89,12 @@ public abstract partial class ClientSuite
         await RunShellAsync(shell, output, $"setAcl {Root}/c digest:nobody:AAAA:cdrwa");
         Assert.Equal($"Insufficient permission : {Root}/c\n", await Fails($"get {Root}/c"));
         await RunShellAsync(shell, output, "close");
+        Assert.Equal(ConnectionState.Closed, shell.State);
         Assert.Contains("Not connected", await Fails("ls /"));
+        await RunShellAsync(shell, output, $"connect {Server.ConnectionString}");
+        Assert.Equal(ConnectionState.Connected, shell.State);
+        Assert.Equal($"[c]\n", await RunShellAsync(shell, output, $"ls {Root}"));
+        Assert.StartsWith($"[zk: {Server.ConnectionString}(CONNECTED) ", shell.Prompt);
     }
 
     [Fact]
