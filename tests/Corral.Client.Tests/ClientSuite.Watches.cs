@@ -62,7 +62,7 @@ public abstract partial class ClientSuite
     }
 
     [Fact]
-    public async Task Watch_on_missing_node_getData_fails_and_its_task_fails_too()
+    public async Task GetDataWatch_on_a_missing_node_throws_NoNode()
     {
         await using var zk = await ConnectAsync();
         await Assert.ThrowsAsync<NoNodeException>(() => zk.GetDataWatchAsync(Root));
