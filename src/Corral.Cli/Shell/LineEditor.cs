@@ -27,6 +27,7 @@ public sealed class ConsoleLineEditor(IReadOnlyList<string> history, IEnumerable
     public string? ReadLine(string prompt)
     {
         Console.Write(prompt);
+        _lastLength = 0;
         var line = new StringBuilder();
         int cursor = 0;
         int historyIndex = history.Count;
@@ -97,9 +98,9 @@ public sealed class ConsoleLineEditor(IReadOnlyList<string> history, IEnumerable
         cursor = line.Length;
     }
 
-    private static int _lastLength;
+    private int _lastLength;
 
-    private static void Redraw(string prompt, StringBuilder line, int cursor)
+    private void Redraw(string prompt, StringBuilder line, int cursor)
     {
         // Return to the line start, rewrite, blank any leftover characters, then place the cursor.
         Console.Write('\r' + prompt + line);
