@@ -61,6 +61,9 @@ public abstract partial class ClientSuite
         Assert.Equal("", error.ToString());
         string history = await RunShellAsync(shell, output, "history");
         Assert.StartsWith($"0 - create {Root} 'hello world'\n", history);
+        Assert.Equal($"Created {Root}\n", await RunShellAsync(shell, output, "redo 0"));
+        Assert.Equal("", await RunShellAsync(shell, output, "printwatches off"));
+        Assert.Equal("printwatches is off\n", await RunShellAsync(shell, output, "printwatches"));
     }
 
     [Fact]

@@ -23,7 +23,9 @@ public sealed partial class ShellSession
         ["help"] = "help",
         ["history"] = "history",
         ["ls"] = "ls [-s] [-w] [-R] path",
+        ["printwatches"] = "printwatches on|off",
         ["quit"] = "quit",
+        ["redo"] = "redo cmdno",
         ["removewatches"] = "removewatches path [-c|-d|-a] [-l]",
         ["set"] = "set [-s] [-v version] path data",
         ["setAcl"] = "setAcl [-s] [-v version] [-R] path acl",
@@ -51,7 +53,7 @@ public sealed partial class ShellSession
             WriteError(e.Message);
             return new(false, false);
         }
-        if (words[0] != "history") _history.Add(line);
+        if (words[0] is not ("history" or "redo")) _history.Add(line);
         string name = words[0];
         try
         {
@@ -108,6 +110,25 @@ public sealed partial class ShellSession
             case "history":
                 for (int i = 0; i < _history.Count; i++) WriteLine($"{i} - {_history[i]}");
                 return true;
+            case "redo":
+            {
+                var a = ParsedArgs.Parse(words, "", "");
+                if (a.Positional.Count != 1 || !int.TryParse(a.Positional[0], out int n) || n < 0 || n >= _history.Count)
+                    throw new ShellException($"Command index out of range (history has {_history.Count} entries)");
+                return (await ExecuteAsync(_history[n], ct).ConfigureAwait(false)).Ok;
+            }
+            case "printwatches":
+            {
+                var a = ParsedArgs.Parse(words, "", "");
+                if (a.Positional.Count == 0) { WriteLine($"printwatches is {(_printWatches ? "on" : "off")}"); return true; }
+                _printWatches = a.Positional[0] switch
+                {
+                    "on" => true,
+                    "off" => false,
+                    var other => throw new FormatException($"printwatches takes on or off, not {other}"),
+                };
+                return true;
+            }
             case "connect":
             {
                 var a = ParsedArgs.Parse(words, "", "");

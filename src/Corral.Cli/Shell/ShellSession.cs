@@ -17,6 +17,7 @@ public sealed partial class ShellSession : IAsyncDisposable
     private readonly List<string> _history = [];
     private readonly List<PersistentWatchHandle> _persistent = [];
     private CorralClient? _client;
+    private volatile bool _printWatches = true;
     private string _server;
     private TimeSpan _timeout;
 
@@ -63,6 +64,7 @@ public sealed partial class ShellSession : IAsyncDisposable
     /// <summary>Prints a watch event the way zkCli's default watcher does.</summary>
     private void PrintEvent(WatchedEvent e)
     {
+        if (!_printWatches) return;
         lock (_writeGate)
         {
             _out.WriteLine();
