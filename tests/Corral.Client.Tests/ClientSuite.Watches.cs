@@ -17,7 +17,7 @@ public abstract partial class ClientSuite
         await zk.SetDataAsync(Root, Bytes("v1"));
         // ZooKeeper's guarantee: the event is delivered before the setData reply.
         Assert.True(watched.Changed.IsCompletedSuccessfully);
-        Assert.Equal(new WatchedEvent(EventType.NodeDataChanged, KeeperState.SyncConnected, Root), watched.Changed.Result);
+        Assert.Equal(new WatchedEvent(EventType.NodeDataChanged, KeeperState.SyncConnected, Root), await watched.Changed);
 
         // One-shot: a second change is not delivered to the consumed watch, only to a new one.
         var again = await zk.GetDataWatchAsync(Root);
@@ -41,24 +41,25 @@ public abstract partial class ClientSuite
         await other.SetDataAsync(Root, Bytes("x"));
         await zk.SyncAsync(Root);
         Assert.True(existing.Changed.IsCompletedSuccessfully);
-        Assert.Equal(EventType.NodeDataChanged, existing.Changed.Result.Type);
+        Assert.Equal(EventType.NodeDataChanged, (await existing.Changed).Type);
     }
 
     [Fact]
-    public async Task Children_watch_fires_NodeChildrenChanged_then_NodeDeleted()
+    public async Task Children_watch_fires_on_child_create_and_on_child_delete()
     {
         await using var zk = await ConnectAsync();
         await zk.CreateAsync(Root, Bytes(""));
         var watched = await zk.GetChildrenWatchAsync(Root);
         Assert.Empty(watched.Value.Children);
         await zk.CreateAsync(Root + "/a", Bytes(""));
-        Assert.Equal(new WatchedEvent(EventType.NodeChildrenChanged, KeeperState.SyncConnected, Root), watched.Changed.Result);
+        Assert.True(watched.Changed.IsCompletedSuccessfully); // delivered before the create's reply
+        Assert.Equal(new WatchedEvent(EventType.NodeChildrenChanged, KeeperState.SyncConnected, Root), await watched.Changed);
 
         var second = await zk.GetChildrenWatchAsync(Root);
         Assert.Equal(["a"], second.Value.Children);
         await zk.DeleteRecursiveAsync(Root);
         Assert.True(second.Changed.IsCompleted);
-        Assert.Equal(EventType.NodeChildrenChanged, second.Changed.Result.Type);
+        Assert.Equal(EventType.NodeChildrenChanged, (await second.Changed).Type);
     }
 
     [Fact]
