@@ -13,6 +13,7 @@ public static class CorralCommand
         var root = new RootCommand("Corral: a ZooKeeper-compatible coordination service");
         root.Add(ServerCommand.Create());
         root.Add(PurgeCommand.Create());
+        root.Add(ShellCommand.Create());
         return root;
     }
 
