@@ -21,7 +21,7 @@ public static class OperationNames
         OperationKind.Set => "setData",
         OperationKind.Create => "create",
         OperationKind.Delete => "delete",
-        OperationKind.SequentialCreate => "create (sequential)",
+        OperationKind.SequentialCreate => "seq-create",
         OperationKind.Multi => "multi",
         _ => kind.ToString(),
     };
