@@ -36,11 +36,12 @@ mem_gib = int(sh("awk '/MemTotal/ {print $2}' /proc/meminfo") or 0) / 1024 / 102
 print(f"Machine: {os.cpu_count()} cores ({cpu}), {mem_gib:.0f} GiB RAM, Linux {platform.release()}, "
       f".NET {sh('dotnet --version')}, {sh('java -version 2>&1 | head -1')}. Client and servers share the machine.")
 print()
+mode = open(os.path.join(out, "mode")).read().strip() if os.path.exists(os.path.join(out, "mode")) else "standalone"
 first = load("zk-read.json") or load("corral-read.json")
 if first:
     print(f"Workloads: {first['clients']} sessions x window {first['window']}, {first['size']} B values over "
           f"{first['keys']} keys, {first['duration_seconds']:.0f} s measured after {first['warmup_seconds']:.0f} s warm-up; "
-          "fsync on, tickTime 2000, standalone. Ratio = Corral / ZooKeeper.")
+          f"fsync on, tickTime 2000, {mode}. Ratio = Corral / ZooKeeper.")
     print()
 print("| workload | ZK ops/s | Corral ops/s | ratio | ZK p50 ms | Corral p50 ms | ZK p99 ms | Corral p99 ms | ratio | "
       "ZK CPU µs/op | Corral CPU µs/op | ratio | errors ZK / Corral |")

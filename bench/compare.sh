@@ -9,7 +9,10 @@
 # errors; any error makes the script exit non-zero.
 #
 # Usage: bench/compare.sh [--quick] [--servers zk,corral] [--duration S] [--warmup S]
-#                         [--clients N] [--window N] [--znodes "100000 1000000"] [--no-memory] [--out DIR]
+#                         [--clients N] [--window N] [--znodes "100000 1000000"] [--no-memory]
+#                         [--ensemble] [--out DIR]
+#   --ensemble  3-node ensembles on loopback instead of standalone servers (workloads only;
+#               sessions are spread over the three; CPU is summed over the three processes).
 #   --quick     3 s runs after 1 s warm-up, 10k and 100k znodes: about 3 minutes in all.
 #   default     20 s runs after 5 s warm-up, 100k and 1M znodes: about 15 minutes in all.
 set -euo pipefail
@@ -17,7 +20,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 
 duration=20 warmup=5 clients=16 window=16 size=1024 tick=2000
-znodes="100000 1000000" servers="zk,corral" memory=1 out=""
+znodes="100000 1000000" servers="zk,corral" memory=1 out="" ensemble=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) duration=3 warmup=1 znodes="10000 100000"; shift ;;
@@ -28,14 +31,16 @@ while [ $# -gt 0 ]; do
     --window) window=$2; shift 2 ;;
     --znodes) znodes=$2; shift 2 ;;
     --no-memory) memory=0; shift ;;
+    --ensemble) ensemble=1 memory=0; shift ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 1 ;;
   esac
 done
 out=${out:-$(mktemp -d /tmp/corral-compare.XXXXXX)}
 mkdir -p "$out"
-log() { echo "== $*" >&2; }
+if [ "$ensemble" = 1 ]; then echo "3-node ensembles" >"$out/mode"; else echo standalone >"$out/mode"; fi
+log() { echo "== $(date +%T) $*" >&2; }
 
 # --- prerequisites: Debian's ZooKeeper, and a Release build of the corral command ---
 if [ ! -f /usr/share/java/zookeeper.jar ]; then
@@ -52,13 +57,16 @@ corral="$repo/src/Corral.Cli/bin/Release/net10.0/corral"
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
-started_pid=""
+started_pid=""    # the server (standalone), or the first of an ensemble
+started_pids=()   # every process started by start_server / start_ensemble
 stop_server() {
-  [ -n "$started_pid" ] || return 0
-  kill "$started_pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$started_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$started_pid" 2>/dev/null || true
-  started_pid=""
+  local pid
+  for pid in "${started_pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  started_pid="" started_pids=()
 }
 trap stop_server EXIT
 
@@ -76,6 +84,19 @@ start_server() {
       started_pid=$!
       ;;
   esac
+  started_pids=("$started_pid")
+}
+
+# start_ensemble NAME DIR: starts three peers; sets started_pids and hosts (host:port,...).
+start_ensemble() {
+  local name=$1 dir=$2 ports=() peers=()
+  for _ in 1 2 3; do ports+=("$(free_port)"); done
+  for _ in 1 2 3 4 5 6; do peers+=("$(free_port)"); done
+  case "$name" in
+    zk) read -r -a started_pids <<<"$(bench/zk-ensemble.sh "$(IFS=,; echo "${ports[*]}")" "$(IFS=,; echo "${peers[*]}")" "$dir" "$tick")" ;;
+  esac
+  started_pid=${started_pids[0]}
+  hosts="127.0.0.1:${ports[0]},127.0.0.1:${ports[1]},127.0.0.1:${ports[2]}"
 }
 
 wait_ready() { "$corral" bench wait-ready --hosts "127.0.0.1:$1" --path "${2:-/}" --timeout "${3:-120}" | sed -n 's/^ready_unix_ms=//p'; }
@@ -83,7 +104,8 @@ wait_ready() { "$corral" bench wait-ready --hosts "127.0.0.1:$1" --path "${2:-/}
 has_server() {
   case "$1" in
     zk) return 0 ;;
-    corral) "$corral" server --help >/dev/null 2>&1 ;;
+    corral) [ "$ensemble" = 0 ] || { log "corral: no ensemble mode in this build yet"; return 1; }
+            "$corral" --help 2>/dev/null | grep -qE '^ +server( |$)' ;;
   esac
 }
 
@@ -97,17 +119,24 @@ for server in "${server_list[@]}"; do
     continue
   fi
   dir="$out/$server"; rm -rf "$dir"
-  port=$(free_port)
-  log "$server: starting on 127.0.0.1:$port"
-  start_server "$server" "$port" "$dir/run"
-  wait_ready "$port" / 120 >/dev/null || { log "$server did not start"; failed=1; stop_server; continue; }
+  if [ "$ensemble" = 1 ]; then
+    start_ensemble "$server" "$dir/run"
+    log "$server: 3-node ensemble on $hosts"
+  else
+    port=$(free_port) hosts="127.0.0.1:$port"
+    log "$server: starting on $hosts"
+    start_server "$server" "$port" "$dir/run"
+  fi
+  up=1
+  for h in ${hosts//,/ }; do wait_ready "${h##*:}" / 120 >/dev/null || up=0; done
+  [ "$up" = 1 ] || { log "$server did not start"; failed=1; stop_server; continue; }
   for w in "${workloads[@]}"; do
     name=${w%%|*} args=${w#*|}
     file="$out/$server-${name%% *}.json"
     log "$server: $name for ${duration}s"
     # shellcheck disable=SC2086
-    timeout $((duration + warmup + 120)) "$corral" bench --hosts "127.0.0.1:$port" $args --clients "$clients" \
-      --window "$window" --size "$size" --duration "$duration" --warmup "$warmup" --server-pid "$started_pid" \
+    timeout $((duration + warmup + 120)) "$corral" bench --hosts "$hosts" $args --clients "$clients" \
+      --window "$window" --size "$size" --duration "$duration" --warmup "$warmup" --server-pid "${started_pids[@]}" \
       --json "$file" -q >"$dir-${name%% *}.txt" 2>&1 || { cat "$dir-${name%% *}.txt" >&2; failed=1; }
   done
   stop_server
