@@ -61,12 +61,15 @@ for key, label in WORKLOADS:
           f"| {num(g(z,'error_total'))} / {num(g(c,'error_total'))} |")
 
 mems = {s: {} for s, _ in SERVERS}
+gc = {s: {} for s, _ in SERVERS}
 for s, _ in SERVERS:
     for f in os.listdir(out):
         if f.startswith(f"{s}-mem-") and f.endswith(".json"):
             d = load(f)
             if "znodes" in d:
                 mems[s][d["znodes"]] = d["rss_kb"] * 1024
+                if d.get("rss_after_gc_kb"):
+                    gc[s][d["znodes"]] = d["rss_after_gc_kb"] * 1024
             else:
                 mems[s][0] = d["empty_rss_kb"] * 1024
 counts = sorted({n for s in mems.values() for n in s if n > 0})
@@ -82,6 +85,10 @@ if counts:
         print(f"| {n:,} | {num(zr and zr / 2**20, '{:.0f}')} | {num(zp)} | {num(cr and cr / 2**20, '{:.0f}')} | {num(cp)} | {ratio(cp, zp)} |")
     print()
     print("bytes/znode = resident set size after loading / znodes (the empty server's own footprint included).")
+    if gc["zk"]:
+        after = ", ".join(f"{n:,} znodes: {gc['zk'][n] / 2**20:.0f} MiB = {gc['zk'][n] / n:,.0f} bytes/znode"
+                          for n in counts if n in gc["zk"])
+        print(f"ZooKeeper right after a forced full GC (jcmd GC.run): {after}.")
     for s, label in SERVERS:
         for n in counts:
             l = load(f"{s}-load-{n}.json")

@@ -155,7 +155,13 @@ for server in "${server_list[@]}"; do
         --json "$out/$server-load-$n.json" >"$dir-load-$n.txt" 2>&1 || { cat "$dir-load-$n.txt" >&2; failed=1; }
       loaded=$n last="/load-$n/n$(printf %08d $((part - 1)))"
       sleep 2
-      echo "{\"znodes\": $n, \"rss_kb\": $(rss_kb "$started_pid")}" >"$out/$server-mem-$n.json"
+      rss=$(rss_kb "$started_pid") gc_rss=null
+      # The JVM keeps garbage and grown heap until it needs the room: also measure it right after a
+      # full collection (jcmd comes with the JDK), which is the floor ZooKeeper could reach.
+      if [ "$server" = zk ] && command -v jcmd >/dev/null; then
+        jcmd "$started_pid" GC.run >/dev/null 2>&1 && sleep 2 && gc_rss=$(rss_kb "$started_pid")
+      fi
+      echo "{\"znodes\": $n, \"rss_kb\": $rss, \"rss_after_gc_kb\": $gc_rss}" >"$out/$server-mem-$n.json"
     done
     log "$server: restart holding $loaded znodes"
     stop_server

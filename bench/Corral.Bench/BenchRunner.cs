@@ -20,8 +20,12 @@ public sealed class BenchRunner(BenchOptions options)
         var keyPaths = BenchTree.KeyPaths(options);
         var errors = new ErrorTally();
 
-        await using var control = await WireConnection.OpenAsync(options.Hosts[0], options.SessionTimeoutMs, ct).ConfigureAwait(false);
-        await BenchTree.CreateAsync(control, options, keyPaths, ct).ConfigureAwait(false);
+        // Set-up and clean-up each get their own session: one held idle through a long run would expire.
+        await using (var setup = await WireConnection.OpenAsync(options.Hosts[0], options.SessionTimeoutMs, ct).ConfigureAwait(false))
+        {
+            await BenchTree.CreateAsync(setup, options, keyPaths, ct).ConfigureAwait(false);
+            await setup.CloseSessionAsync(ct).ConfigureAwait(false);
+        }
 
         var sessions = await Task.WhenAll(Enumerable.Range(0, options.Clients)
             .Select(i => BenchSession.OpenAsync(options, i, keyPaths, ct))).ConfigureAwait(false);
@@ -49,7 +53,11 @@ public sealed class BenchRunner(BenchOptions options)
 
             await Task.WhenAll(sessions.Select(s => s.CloseAsync(ct))).ConfigureAwait(false);
             if (!options.Keep)
-                await BenchTree.DeleteAsync(control, options, errors, ct).ConfigureAwait(false);
+            {
+                await using var cleanup = await WireConnection.OpenAsync(options.Hosts[0], options.SessionTimeoutMs, ct).ConfigureAwait(false);
+                await BenchTree.DeleteAsync(cleanup, options, errors, ct).ConfigureAwait(false);
+                await cleanup.CloseSessionAsync(ct).ConfigureAwait(false);
+            }
 
             return Summarise(sessions, clock, started, errors, serverCpu, clientCpu, expected);
         }

@@ -144,12 +144,8 @@ public sealed class BenchSession : IAsyncDisposable
         if (!Alive) return;
         try
         {
-            await Pipeline.RunAsync(_connection, 1, 1,
-                (_, xid, output) => RequestEncoder.CloseSession(output, xid),
-                (_, header, _) =>
-                {
-                    if (header.Err != ErrorCode.Ok) Errors.Add($"closeSession: {ErrorTally.ErrorName(header.Err)}");
-                }, ct).ConfigureAwait(false);
+            var err = await _connection.CloseSessionAsync(ct).ConfigureAwait(false);
+            if (err != ErrorCode.Ok) Errors.Add($"closeSession: {ErrorTally.ErrorName(err)}");
         }
         catch (WireException e)
         {

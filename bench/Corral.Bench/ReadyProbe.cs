@@ -28,7 +28,12 @@ public static class ReadyProbe
                 await Pipeline.RunAsync(connection, 1, 1,
                     (_, xid, output) => RequestEncoder.GetData(output, xid, pathBytes, watch: false),
                     (_, header, _) => found = header.Err == ErrorCode.Ok, attempt.Token).ConfigureAwait(false);
-                if (found) return DateTimeOffset.UtcNow;
+                if (found)
+                {
+                    var ready = DateTimeOffset.UtcNow;
+                    await connection.CloseSessionAsync(attempt.Token).ConfigureAwait(false);
+                    return ready;
+                }
             }
             catch (WireException) { }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }

@@ -44,6 +44,7 @@ public sealed class ZnodeLoader(LoadOptions options)
                     if (header.Err is not (ErrorCode.Ok or ErrorCode.NodeExists))
                         throw new WireException($"cannot create {options.Parent}: {ErrorTally.ErrorName(header.Err)}");
                 }, ct).ConfigureAwait(false);
+            await control.CloseSessionAsync(ct).ConfigureAwait(false);
         }
 
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -69,6 +70,7 @@ public sealed class ZnodeLoader(LoadOptions options)
                         if (header.Err == ErrorCode.Ok) Interlocked.Increment(ref created);
                         else errors.Add(OperationKind.Create, header.Err);
                     }, ct).ConfigureAwait(false);
+                await connection.CloseSessionAsync(ct).ConfigureAwait(false);
             }
             catch (WireException e)
             {
@@ -105,6 +107,7 @@ public sealed class ZnodeLoader(LoadOptions options)
                 if (Payload.Verify(reader.ReadBufferSpan(out _), j * step, options.Size) is { } problem)
                     errors.Add(OperationKind.Get, problem);
             }, ct).ConfigureAwait(false);
+        await connection.CloseSessionAsync(ct).ConfigureAwait(false);
     }
 
     private static async Task ReportAsync(Func<int> created, IProgress<int>? progress, CancellationToken ct)
