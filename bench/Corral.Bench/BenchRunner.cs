@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Corral.Protocol;
 
 namespace Corral.Bench;
 
@@ -52,18 +53,28 @@ public sealed class BenchRunner(BenchOptions options)
             await reporter.ConfigureAwait(false);
 
             await Task.WhenAll(sessions.Select(s => s.CloseAsync(ct))).ConfigureAwait(false);
-            if (!options.Keep)
-            {
-                await using var cleanup = await WireConnection.OpenAsync(options.Hosts[0], options.SessionTimeoutMs, ct).ConfigureAwait(false);
-                await BenchTree.DeleteAsync(cleanup, options, errors, ct).ConfigureAwait(false);
-                await cleanup.CloseSessionAsync(ct).ConfigureAwait(false);
-            }
+            if (!options.Keep) await CleanUpAsync(errors, ct).ConfigureAwait(false);
 
             return Summarise(sessions, clock, started, errors, serverCpu, clientCpu, expected);
         }
         finally
         {
             foreach (var s in sessions) await s.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    // A server that died during the run must still get its result table: clean-up failures are counted, not thrown.
+    private async Task CleanUpAsync(ErrorTally errors, CancellationToken ct)
+    {
+        try
+        {
+            await using var cleanup = await WireConnection.OpenAsync(options.Hosts[0], options.SessionTimeoutMs, ct).ConfigureAwait(false);
+            await BenchTree.DeleteAsync(cleanup, options, errors, ct).ConfigureAwait(false);
+            await cleanup.CloseSessionAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WireException or JuteException)
+        {
+            errors.Add("clean-up: " + e.Message);
         }
     }
 

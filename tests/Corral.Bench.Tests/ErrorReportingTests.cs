@@ -37,4 +37,16 @@ public class ErrorReportingTests
         Assert.Equal(2, result.Errors["connection: reply xid 1001 does not match the oldest outstanding request (xid 1)"]);
         Assert.Equal(2 * 4, result.Errors["connection: requests lost"]);
     }
+
+    [Fact]
+    public async Task A_server_hanging_up_mid_run_is_reported_and_the_run_still_finishes()
+    {
+        await using var server = new FakeServer(Misbehaviour.HangUp, 64);
+        var host = server.Host;
+        var result = await new BenchRunner(Options(server)).RunAsync(null, CancellationToken.None);
+        Assert.Equal(0, result.Operations);
+        Assert.Equal(2, result.Errors[$"connection: {host.Host}:{host.Port} closed the connection"]);
+        Assert.Equal(2 * 4, result.Errors["connection: requests lost"]);
+        Assert.Equal(10, result.ErrorTotal);
+    }
 }

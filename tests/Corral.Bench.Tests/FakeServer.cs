@@ -7,7 +7,7 @@ using Corral.Protocol;
 namespace Corral.Bench.Tests;
 
 /// <summary>How the fake server misbehaves on getData.</summary>
-public enum Misbehaviour { CorruptData, WrongXid }
+public enum Misbehaviour { CorruptData, WrongXid, HangUp }
 
 /// <summary>
 /// A minimal ZooKeeper-speaking server that answers set-up and clean-up requests correctly and
@@ -56,12 +56,15 @@ public sealed class FakeServer : IAsyncDisposable
             }
             while (await ReadFrameAsync(stream) is { } request)
             {
+                if (_misbehaviour == Misbehaviour.HangUp && IsGetData(request)) return;
                 var reply = Answer(request);
                 await stream.WriteAsync(reply, _stop.Token);
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException) { }
     }
+
+    private static bool IsGetData(byte[] request) => BinaryPrimitives.ReadInt32BigEndian(request.AsSpan(4)) == (int)OpCode.GetData;
 
     private byte[] Answer(byte[] request)
     {
