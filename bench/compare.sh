@@ -77,10 +77,19 @@ start_server() {
   case "$name" in
     zk) started_pid=$(bench/zk-standalone.sh "$port" "$dir" "$tick") ;;
     corral)
-      local extra=()
-      # Pass the tick time only when this build of the server has the option.
-      if "$corral" server --help 2>/dev/null | grep -q -- '--tick-time'; then extra+=(--tick-time "$tick"); fi
-      nohup "$corral" server --port "$port" --data-dir "$dir/data" "${extra[@]}" >"$dir/server.log" 2>&1 </dev/null &
+      # The same zoo.cfg keys ZooKeeper gets (bench/zk-standalone.sh): Corral reads zoo.cfg too.
+      mkdir -p "$dir/data"
+      cat >"$dir/zoo.cfg" <<CFG
+tickTime=$tick
+dataDir=$dir/data
+clientPort=$port
+clientPortAddress=127.0.0.1
+maxClientCnxns=0
+admin.enableServer=false
+forceSync=yes
+4lw.commands.whitelist=*
+CFG
+      nohup "$corral" server --config "$dir/zoo.cfg" >"$dir/server.log" 2>&1 </dev/null &
       started_pid=$!
       ;;
   esac
@@ -165,7 +174,7 @@ for server in "${server_list[@]}"; do
     done
     log "$server: restart holding $loaded znodes"
     stop_server
-    "$corral" bench wait-ready --hosts "127.0.0.1:$port" --path "$last" --timeout 300 >"$out/$server-ready.txt" &
+    "$corral" bench wait-ready --hosts "127.0.0.1:$port" --path "$last" --timeout 120 >"$out/$server-ready.txt" &
     probe=$!
     begin=$(date +%s%3N)
     start_server "$server" "$port" "$dir/mem"
@@ -173,7 +182,7 @@ for server in "${server_list[@]}"; do
       ready=$(sed -n 's/^ready_unix_ms=//p' "$out/$server-ready.txt")
       echo "{\"znodes\": $loaded, \"restart_ms\": $((ready - begin))}" >"$out/$server-restart.json"
     else
-      log "$server did not come back within 300 s"; failed=1
+      log "$server did not serve $last within 120 s of restarting (see $dir/mem)"; failed=1
     fi
     stop_server
   fi
