@@ -102,9 +102,12 @@ if any(restarts.values()):
     print()
     print(f"| restart holding {n:,} znodes (process start to first read served) | ZK s | Corral s | ratio |")
     print("|---|---:|---:|---:|")
-    zs = z and z["restart_ms"] / 1000
-    cs = c and c["restart_ms"] / 1000
+    zs = z and z["restart_ms"] is not None and z["restart_ms"] / 1000 or None
+    cs = c and c["restart_ms"] is not None and c["restart_ms"] / 1000 or None
     print(f"| restart | {num(zs, '{:.2f}')} | {num(cs, '{:.2f}')} | {ratio(cs, zs)} |")
+    for s, label in SERVERS:
+        if restarts[s] and restarts[s].get("note"):
+            print(f"\n{label}: {restarts[s]['note']}.")
 
 print()
 print(f"errors in all bench runs: {errors}")
