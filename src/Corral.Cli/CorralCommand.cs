@@ -14,6 +14,7 @@ public static class CorralCommand
         root.Add(ServerCommand.Create());
         root.Add(PurgeCommand.Create());
         root.Add(ShellCommand.Create());
+        root.Add(BenchCommand.Create());
         return root;
     }
 
