@@ -28,7 +28,7 @@ public class DistributedQueue
     public string Path { get; }
 
     /// <summary>Adds an item; returns its node path.</summary>
-    public Task<string> EnqueueAsync(byte[] data, CancellationToken ct = default) => EnqueueNamedAsync(ItemPrefix, data, ct);
+    public virtual Task<string> EnqueueAsync(byte[] data, CancellationToken ct = default) => EnqueueNamedAsync(ItemPrefix, data, ct);
 
     protected async Task<string> EnqueueNamedAsync(string prefix, byte[] data, CancellationToken ct)
     {
@@ -122,6 +122,9 @@ public class DistributedQueue
 /// </summary>
 public sealed class DistributedPriorityQueue(CorralClient client, string path) : DistributedQueue(client, path)
 {
+    /// <summary>Adds an item with priority 0.</summary>
+    public override Task<string> EnqueueAsync(byte[] data, CancellationToken ct = default) => EnqueueAsync(data, 0, ct);
+
     public Task<string> EnqueueAsync(byte[] data, int priority, CancellationToken ct = default) =>
         EnqueueNamedAsync($"{ItemPrefix}{(uint)(priority ^ int.MinValue):x8}-", data, ct);
 }
