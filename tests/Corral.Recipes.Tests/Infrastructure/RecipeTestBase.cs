@@ -30,6 +30,12 @@ public abstract class RecipeTestBase(IZooKeeperServer server) : IAsyncLifetime
         return client;
     }
 
+    /// <summary>Closes <paramref name="disposable"/> when the test ends.</summary>
+    protected void Track(IAsyncDisposable disposable)
+    {
+        lock (_owned) _owned.Add(disposable);
+    }
+
     protected FaultProxy NewProxy()
     {
         var proxy = new FaultProxy(Server.Port);
