@@ -220,7 +220,7 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
         var waiting = other.AcquireAsync();
         await l1.DisposeAsync();
         var l3 = await waiting.Within();
-        Assert.Equal([PathUtilsName(l2.NodePath), PathUtilsName(l3.NodePath)], await ChildrenAsync(client, P("sem2/leases")));
+        Assert.Equal(new[] { PathUtilsName(l2.NodePath), PathUtilsName(l3.NodePath) }.Order(StringComparer.Ordinal), await ChildrenAsync(client, P("sem2/leases")));
         await l2.DisposeAsync();
         await l3.DisposeAsync();
     }
