@@ -8,6 +8,7 @@ public static class CorralCommand
     public static int Run(string[] args)
     {
         var root = new RootCommand("Corral: a ZooKeeper-compatible coordination service");
+        root.Subcommands.Add(ShellCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class CorralClient
     private static readonly ReplyParser<NodeData> DataBody = static (ref JuteReader r, ConnectionString _) =>
     {
         var reply = GetDataResponse.Read(ref r);
-        return new NodeData(reply.Data ?? [], reply.Stat);
+        return new NodeData(reply.Data, reply.Stat);
     };
     private static readonly ReplyParser<NodeChildren> ChildrenBody = static (ref JuteReader r, ConnectionString _) =>
     {
@@ -39,11 +39,11 @@ public sealed partial class CorralClient
         if (mode.IsTtl())
         {
             if (ttl is not { } t || t <= TimeSpan.Zero) throw new ArgumentException("a TTL create mode needs a positive ttl", nameof(ttl));
-            return Send(OpCode.CreateTtl, new CreateTTLRequest(serverPath, data ?? [], acl, mode, (long)t.TotalMilliseconds), path, CreatedBody, ct);
+            return Send(OpCode.CreateTtl, new CreateTTLRequest(serverPath, data, acl, mode, (long)t.TotalMilliseconds), path, CreatedBody, ct);
         }
         if (ttl is not null) throw new ArgumentException("ttl is only valid with a TTL create mode", nameof(ttl));
         var op = mode == CreateMode.Container ? OpCode.CreateContainer : OpCode.Create2;
-        return Send(op, new CreateRequest(serverPath, data ?? [], acl, mode), path, CreatedBody, ct);
+        return Send(op, new CreateRequest(serverPath, data, acl, mode), path, CreatedBody, ct);
     }
 
     /// <summary>Creates a node with UTF-8 text as its data.</summary>
@@ -92,7 +92,7 @@ public sealed partial class CorralClient
 
     /// <summary>Sets a node's data; <paramref name="version"/> -1 matches any version. Returns the new Stat.</summary>
     public Task<Stat> SetDataAsync(string path, byte[]? data, int version = -1, CancellationToken ct = default) =>
-        Send(OpCode.SetData, new SetDataRequest(ServerPath(path), data ?? [], version), path, StatBody, ct);
+        Send(OpCode.SetData, new SetDataRequest(ServerPath(path), data, version), path, StatBody, ct);
 
     public Task<Stat> SetDataAsync(string path, string data, int version = -1, CancellationToken ct = default) =>
         SetDataAsync(path, System.Text.Encoding.UTF8.GetBytes(data), version, ct);

@@ -62,7 +62,13 @@ public sealed partial class CorralClient : IAsyncDisposable
     public TimeSpan SessionTimeout => _session.NegotiatedTimeout;
     /// <summary>The highest zxid this client has seen; a reconnect never goes to a server behind it.</summary>
     public long LastZxid => _session.LastZxid;
-    public string? CurrentServer => _session.CurrentServer?.ToString();
+    /// <summary>"host:port" of the server the client is connected to now, or null while disconnected.</summary>
+    public string? CurrentServer => _session.CurrentServer switch
+    {
+        System.Net.DnsEndPoint d => $"{d.Host}:{d.Port}",
+        { } other => other.ToString(),
+        null => null,
+    };
     public ConnectionString ConnectionString => _session.Paths;
 
     /// <summary>

@@ -2,10 +2,11 @@ using Corral.Protocol;
 
 namespace Corral.Client;
 
-/// <summary>A node's data and its Stat.</summary>
-public sealed record NodeData(byte[] Data, Stat Stat)
+/// <summary>A node's data (null when the node was created with null data, as zkCli's "create /a" does) and its Stat.</summary>
+public sealed record NodeData(byte[]? Data, Stat Stat)
 {
-    public string DataAsString => System.Text.Encoding.UTF8.GetString(Data);
+    /// <summary>The data as UTF-8 text ("" for null data).</summary>
+    public string DataAsString => Data is null ? "" : System.Text.Encoding.UTF8.GetString(Data);
 }
 
 /// <summary>A node's child names (relative, unsorted as the server returns them) and the parent's Stat.</summary>

@@ -220,13 +220,13 @@ internal sealed class ClientSession : IAsyncDisposable
         Volatile.Write(ref _lastHeard, Time.GetTimestamp());
         _connection = connection;
         ClientMetrics.Connects.Add(1);
-        _log.LogInformation("connected to {Host}:{Port}, session 0x{Session:x}, timeout {Timeout} ms", host.Host, host.Port, response.TimeOut, response.TimeOut);
+        _log.LogInformation("connected to {Host}:{Port}, session 0x{Session:x}, timeout {Timeout} ms", host.Host, host.Port, response.SessionId, response.TimeOut);
 
         var first = new List<PendingRequest>();
         lock (_auth)
             foreach (var a in _auth) first.Add(new PendingRequest<bool>(OpCode.Auth, a, null, static (ref JuteReader _, ConnectionString _) => true));
-        if (!Watches.IsEmpty)
-            first.Add(new PendingRequest<bool>(OpCode.SetWatches2, Watches.Snapshot(LastZxid), null, static (ref JuteReader _, ConnectionString _) => true));
+        foreach (var batch in Watches.Snapshot(LastZxid))
+            first.Add(new PendingRequest<bool>(OpCode.SetWatches2, batch, null, static (ref JuteReader _, ConnectionString _) => true));
 
         SetState(ConnectionState.Connected);
         _firstConnect.TrySetResult();

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Corral.Protocol;
 
-namespace Corral.Client.Watches;
+namespace Corral.Client;
 
 /// <summary>
 /// A persistent (or persistent-recursive) watch as a stream of events. Events are buffered from

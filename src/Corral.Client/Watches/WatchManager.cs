@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Corral.Protocol;
+using Corral.Client;
 
 namespace Corral.Client.Watches;
 
@@ -123,11 +124,35 @@ internal sealed class WatchManager
         get { lock (_gate) return _data.Count + _exist.Count + _child.Count + _persistent.Count + _recursive.Count == 0; }
     }
 
-    /// <summary>The request that re-registers every watch on a new connection.</summary>
-    public SetWatches2 Snapshot(long lastZxid)
+    /// <summary>
+    /// The requests that re-register every watch on a new connection, split (as the Java client
+    /// does) so that no request carries more than about 128 KB of path text.
+    /// </summary>
+    public List<SetWatches2> Snapshot(long lastZxid, int maxBatchChars = 128 * 1024)
     {
+        string[][] lists;
         lock (_gate)
-            return new SetWatches2(lastZxid, [.. _data.Keys], [.. _exist.Keys], [.. _child.Keys], [.. _persistent.Keys], [.. _recursive.Keys]);
+            lists = [[.. _data.Keys], [.. _exist.Keys], [.. _child.Keys], [.. _persistent.Keys], [.. _recursive.Keys]];
+        var batches = new List<SetWatches2>();
+        var current = new List<string>[] { [], [], [], [], [] };
+        int chars = 0;
+        void Flush()
+        {
+            batches.Add(new SetWatches2(lastZxid, [.. current[0]], [.. current[1]], [.. current[2]], [.. current[3]], [.. current[4]]));
+            foreach (var l in current) l.Clear();
+            chars = 0;
+        }
+        for (int kind = 0; kind < lists.Length; kind++)
+        {
+            foreach (var path in lists[kind])
+            {
+                if (chars > 0 && chars + path.Length > maxBatchChars) Flush();
+                current[kind].Add(path);
+                chars += path.Length;
+            }
+        }
+        if (chars > 0) Flush();
+        return batches;
     }
 
     /// <summary>Ends every watch: the session is over (expired) or the client closed.</summary>
