@@ -100,7 +100,7 @@ public sealed class DistributedAtomicValue
         try
         {
             var node = await Resilient.RunAsync(() => _client.GetDataAsync(Path, ct), ct).ConfigureAwait(false);
-            var (ids, value) = Decode(node.Data);
+            var (ids, value) = Decode(node.Data ?? []);
             return new Stored(value, node.Stat.Version, ids);
         }
         catch (NoNodeException)

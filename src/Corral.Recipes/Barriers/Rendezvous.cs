@@ -37,7 +37,7 @@ public sealed class Rendezvous(CorralClient client, string path)
             try
             {
                 var node = await Resilient.RunAsync(() => client.GetDataWatchAsync(Path, ct), ct).ConfigureAwait(false);
-                if (node.Value.Data.Length > 0) return node.Value.Data;
+                if (node.Value.Data is { Length: > 0 } published) return published;
                 changed = node.Changed;
             }
             catch (NoNodeException)

@@ -32,7 +32,7 @@ public sealed class GroupView(CorralClient client, string groupPath) : IAsyncDis
             .Select(c =>
             {
                 string baseName = SequentialNode.BaseName(c.Name);
-                return new Member(baseName[..^11], PathUtils.Combine(GroupPath, c.Name), c.Seq, c.Data.Data);
+                return new Member(baseName[..^11], PathUtils.Combine(GroupPath, c.Name), c.Seq, c.Data.Data ?? []);
             })
             .ToList();
 

@@ -41,7 +41,7 @@ public class DistributedQueue
     {
         foreach (var name in await OrderedItemsAsync(ct).ConfigureAwait(false))
         {
-            try { return (await Client.GetDataAsync(PathUtils.Combine(Path, name), ct).ConfigureAwait(false)).Data; }
+            try { return (await Client.GetDataAsync(PathUtils.Combine(Path, name), ct).ConfigureAwait(false)).Data ?? []; }
             catch (NoNodeException) { }
         }
         return null;
@@ -85,7 +85,7 @@ public class DistributedQueue
             {
                 var data = await Resilient.RunAsync(() => Client.GetDataAsync(item, ct), ct).ConfigureAwait(false);
                 await Resilient.RunAsync(() => Client.DeleteAsync(item, data.Stat.Version, ct), ct).ConfigureAwait(false);
-                return data.Data;
+                return data.Data ?? [];
             }
             catch (NoNodeException)
             {

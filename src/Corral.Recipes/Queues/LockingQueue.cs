@@ -79,7 +79,7 @@ public sealed class LockingQueue
         try
         {
             var data = await Resilient.RunAsync(() => _client.GetDataAsync(itemPath, ct), ct).ConfigureAwait(false);
-            return new QueueClaim(_client, itemPath, claimPath, data.Data);
+            return new QueueClaim(_client, itemPath, claimPath, data.Data ?? []);
         }
         catch (NoNodeException)
         {
