@@ -45,6 +45,27 @@ public abstract class BarrierSuite(IZooKeeperServer server) : RecipeTestBase(ser
     }
 
     [Fact]
+    public async Task A_double_barrier_member_rides_out_connection_loss()
+    {
+        var proxy = NewProxy();
+        var flaky = new DoubleBarrier(await ConnectAsync(proxy), P("dbl"), "flaky", 3);
+        var entering = flaky.EnterAsync();
+        var observer = await ConnectAsync();
+        await Wait.UntilAsync(async () => (await ChildrenAsync(observer, P("dbl"))).Count == 1, "flaky to join");
+        proxy.CutAll();
+        var others = new[] { "b", "c" }.Select(async id => new DoubleBarrier(await ConnectAsync(), P("dbl"), id, 3)).ToList();
+        var barriers = await Task.WhenAll(others);
+        Assert.All(await Task.WhenAll(barriers.Select(b => b.EnterAsync())).Within(), Assert.True);
+        Assert.True(await entering.Within());
+
+        var leaving = barriers.Select(b => b.LeaveAsync()).ToList();
+        proxy.CutAll();
+        Assert.True(await flaky.LeaveAsync().Within());
+        Assert.All(await Task.WhenAll(leaving).Within(), Assert.True);
+        Assert.Empty(await ChildrenAsync(observer, P("dbl")));
+    }
+
+    [Fact]
     public async Task A_double_barrier_entry_times_out_and_withdraws()
     {
         var client = await ConnectAsync();

@@ -77,6 +77,21 @@ public abstract class ConfigurationSuite(IZooKeeperServer server) : RecipeTestBa
         await Assert.ThrowsAsync<ArgumentException>(() => writer.PublishAsync(new Dictionary<string, string> { ["bad/key"] = "x" }));
     }
 
+    [Fact]
+    public async Task The_version_stream_ends_when_the_session_expires()
+    {
+        var writer = new ConfigurationStore(await ConnectAsync(), P("cfgx"));
+        await writer.PublishAsync(new Dictionary<string, string> { ["k"] = "v" });
+        var proxy = NewProxy();
+        var readerClient = await ConnectAsync(proxy, TimeSpan.FromSeconds(2));
+        var stream = new ConfigurationStore(readerClient, P("cfgx")).WatchAsync().GetAsyncEnumerator();
+        Assert.True(await stream.MoveNextAsync().AsTask().Within());
+        Assert.Equal("v", stream.Current.Values["k"]);
+        var next = stream.MoveNextAsync().AsTask();
+        await ExpireAsync(readerClient, proxy);
+        await Assert.ThrowsAsync<Corral.Client.SessionExpiredException>(() => next).Within();
+    }
+
     public sealed class DbOptions
     {
         public int Timeout { get; set; }

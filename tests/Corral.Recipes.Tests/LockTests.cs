@@ -248,6 +248,29 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
         Assert.Single(await ChildrenAsync(a, P("m2")));
     }
 
+    [Fact]
+    public async Task An_expired_lease_or_write_lock_is_freed_for_others()
+    {
+        var proxy = NewProxy();
+        var doomedClient = await ConnectAsync(proxy, TimeSpan.FromSeconds(2));
+        var lease = await new DistributedSemaphore(doomedClient, P("semx"), 1).AcquireAsync();
+        var rw = new DistributedReadWriteLock(doomedClient, P("rwx"));
+        await rw.WriteLock.AcquireAsync();
+        var survivor = await ConnectAsync();
+        var nextLease = new DistributedSemaphore(survivor, P("semx"), 1).AcquireAsync();
+        var reader = new DistributedReadWriteLock(survivor, P("rwx")).ReadLock;
+        var reading = reader.AcquireAsync();
+        Assert.False(nextLease.IsCompleted);
+        Assert.False(reading.IsCompleted);
+
+        await ExpireAsync(doomedClient, proxy);
+        await Wait.UntilAsync(() => Task.FromResult(lease.Lost.IsCancellationRequested && rw.WriteLock.Lost.IsCancellationRequested),
+            "the lease and the write lock to report they are lost");
+        await using var granted = await nextLease.Within(TimeSpan.FromSeconds(30));
+        await reading.Within(TimeSpan.FromSeconds(30));
+        Assert.True(reader.IsHeld);
+    }
+
     private static string PathUtilsName(string path) => Corral.Protocol.PathUtils.NameOf(path);
 
     internal static void InterlockedMax(ref int target, int value)
