@@ -6,7 +6,7 @@ namespace Corral.Recipes.Tests;
 /// <summary>Barrier, double barrier and rendezvous.</summary>
 public abstract class BarrierSuite(IZooKeeperServer server) : RecipeTestBase(server)
 {
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Removing_the_barrier_releases_every_waiter_even_across_connection_loss()
     {
         var owner = new DistributedBarrier(await ConnectAsync(), P("b"));
@@ -23,7 +23,7 @@ public abstract class BarrierSuite(IZooKeeperServer server) : RecipeTestBase(ser
         Assert.All(await Task.WhenAll(waiters).Within(), Assert.True);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Nobody_passes_a_double_barrier_until_all_have_entered_or_left()
     {
         const int size = 5;
@@ -44,7 +44,7 @@ public abstract class BarrierSuite(IZooKeeperServer server) : RecipeTestBase(ser
         Assert.Empty(await ChildrenAsync(observer, P("db")));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_double_barrier_member_rides_out_connection_loss()
     {
         var proxy = NewProxy();
@@ -65,7 +65,7 @@ public abstract class BarrierSuite(IZooKeeperServer server) : RecipeTestBase(ser
         Assert.Empty(await ChildrenAsync(observer, P("dbl")));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_double_barrier_entry_times_out_and_withdraws()
     {
         var client = await ConnectAsync();
@@ -74,7 +74,7 @@ public abstract class BarrierSuite(IZooKeeperServer server) : RecipeTestBase(ser
         Assert.Empty(await ChildrenAsync(client, P("dbt")));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Rendezvous_workers_get_what_the_coordinator_publishes()
     {
         var coordinator = new Rendezvous(await ConnectAsync(), P("rv"));

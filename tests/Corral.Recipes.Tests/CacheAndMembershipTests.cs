@@ -43,7 +43,7 @@ public abstract class CacheAndMembershipSuite(IZooKeeperServer server) : RecipeT
         if (round > 0) await client.DeleteRecursiveAsync($"{root}/c{round - 1}");
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData(true)]
     [InlineData(false)]
     public async Task A_tree_cache_follows_creates_updates_and_deletes(bool persistent)
@@ -70,7 +70,7 @@ public abstract class CacheAndMembershipSuite(IZooKeeperServer server) : RecipeT
         await ConvergesAsync(cache, writer, root);
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData(true)]
     [InlineData(false)]
     public async Task A_tree_cache_catches_up_after_a_disconnection(bool persistent)
@@ -96,7 +96,7 @@ public abstract class CacheAndMembershipSuite(IZooKeeperServer server) : RecipeT
         Assert.Equal("2", cache.Get(root + "/keep")!.DataAsString);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Cache_streams_end_with_session_expiry()
     {
         var proxy = NewProxy();
@@ -111,7 +111,7 @@ public abstract class CacheAndMembershipSuite(IZooKeeperServer server) : RecipeT
         await Assert.ThrowsAsync<SessionExpiredException>(async () => { while (await stream.MoveNextAsync()) { } }).Within();
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Node_and_children_caches_report_each_state()
     {
         var writer = await ConnectAsync();
@@ -136,7 +136,7 @@ public abstract class CacheAndMembershipSuite(IZooKeeperServer server) : RecipeT
         await Wait.UntilAsync(() => Task.FromResult(node.Current is null && children.Current.Count == 0), "the node to go");
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_member_list_follows_joins_payloads_leaves_and_expiry()
     {
         var viewClient = await ConnectAsync();
@@ -164,7 +164,7 @@ public abstract class CacheAndMembershipSuite(IZooKeeperServer server) : RecipeT
         await Wait.UntilAsync(() => Task.FromResult(Ids() == "alpha=a:2"), "beta to drop out", TimeSpan.FromSeconds(30));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Service_discovery_lists_live_instances()
     {
         var discovery = new ServiceDiscovery(await ConnectAsync(), P("services"));

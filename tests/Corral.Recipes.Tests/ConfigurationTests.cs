@@ -12,7 +12,7 @@ public abstract class ConfigurationSuite(IZooKeeperServer server) : RecipeTestBa
     private static Dictionary<string, string> Uniform(int version) =>
         Enumerable.Range(0, 5).ToDictionary(k => "key" + k, _ => version.ToString());
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Readers_never_see_a_partial_configuration()
     {
         const int versions = 15;
@@ -63,7 +63,7 @@ public abstract class ConfigurationSuite(IZooKeeperServer server) : RecipeTestBa
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_reader_waits_for_the_first_publication_and_removed_keys_disappear()
     {
         var reader = new ConfigurationStore(await ConnectAsync(), P("cfg2"));
@@ -77,7 +77,7 @@ public abstract class ConfigurationSuite(IZooKeeperServer server) : RecipeTestBa
         await Assert.ThrowsAsync<ArgumentException>(() => writer.PublishAsync(new Dictionary<string, string> { ["bad/key"] = "x" }));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_version_stream_ends_when_the_session_expires()
     {
         var writer = new ConfigurationStore(await ConnectAsync(), P("cfgx"));
@@ -98,7 +98,7 @@ public abstract class ConfigurationSuite(IZooKeeperServer server) : RecipeTestBa
         public string Host { get; set; } = "";
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task IOptionsMonitor_sees_each_published_version()
     {
         var writer = new ConfigurationStore(await ConnectAsync(), P("opts"));

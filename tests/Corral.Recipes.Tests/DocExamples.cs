@@ -34,7 +34,7 @@ public abstract class DocExampleSuite(IZooKeeperServer server) : RecipeTestBase(
 
     private static void DoWork() { }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Configuration()
     {
         var client = await ChrootedAsync();
@@ -60,7 +60,7 @@ public abstract class DocExampleSuite(IZooKeeperServer server) : RecipeTestBase(
         public int Timeout { get; set; }
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Rendezvous()
     {
         var client = await ChrootedAsync();
@@ -74,7 +74,7 @@ public abstract class DocExampleSuite(IZooKeeperServer server) : RecipeTestBase(
         Assert.Equal("master=10.0.0.5:7000", Encoding.UTF8.GetString(info!));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Membership()
     {
         var client = await ChrootedAsync();
@@ -94,7 +94,7 @@ public abstract class DocExampleSuite(IZooKeeperServer server) : RecipeTestBase(
         Assert.Equal("o-1", Assert.Single(instances).Id);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Locks()
     {
         var client = await ChrootedAsync();
@@ -128,7 +128,7 @@ public abstract class DocExampleSuite(IZooKeeperServer server) : RecipeTestBase(
         Assert.False(both.IsHeld);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task LeaderElection()
     {
         var client = await ChrootedAsync();
@@ -152,7 +152,7 @@ public abstract class DocExampleSuite(IZooKeeperServer server) : RecipeTestBase(
         await Wait.UntilAsync(() => Task.FromResult(selector.Terms >= 1), "a selector term");
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Barriers()
     {
         var client = await ChrootedAsync();
@@ -171,7 +171,7 @@ public abstract class DocExampleSuite(IZooKeeperServer server) : RecipeTestBase(
         Assert.True(waiting.IsCompletedSuccessfully);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Queues()
     {
         var client = await ChrootedAsync();
@@ -195,7 +195,7 @@ public abstract class DocExampleSuite(IZooKeeperServer server) : RecipeTestBase(
         Assert.Equal("disk full", Encoding.UTF8.GetString((await urgent.TryDequeueAsync())!));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Counters()
     {
         var client = await ChrootedAsync();
@@ -212,7 +212,7 @@ public abstract class DocExampleSuite(IZooKeeperServer server) : RecipeTestBase(
         Assert.Equal("hello again", Encoding.UTF8.GetString(updated));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Caches()
     {
         var client = await ChrootedAsync();

@@ -7,7 +7,7 @@ namespace Corral.Recipes.Tests;
 /// <summary>Leader latch and selector.</summary>
 public abstract class LeaderSuite(IZooKeeperServer server) : RecipeTestBase(server)
 {
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Exactly_one_latch_leads_and_handover_wakes_only_the_successor()
     {
         var latches = new List<LeaderLatch>();
@@ -18,6 +18,7 @@ public abstract class LeaderSuite(IZooKeeperServer server) : RecipeTestBase(serv
             latches.Add(latch);
         }
         await latches[0].WaitForLeadershipAsync().Within();
+        await Wait.UntilAsync(() => Task.FromResult(latches.Skip(1).All(l => l.IsWaiting)), "every follower to watch its predecessor");
         Assert.Equal(1, latches.Count(l => l.IsLeader));
         Assert.Equal("p0", await latches[3].GetLeaderIdAsync());
 
@@ -36,7 +37,7 @@ public abstract class LeaderSuite(IZooKeeperServer server) : RecipeTestBase(serv
         await latches[4].DisposeAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_fence_rejects_writes_of_a_deposed_leader()
     {
         var client = await ConnectAsync();
@@ -57,7 +58,7 @@ public abstract class LeaderSuite(IZooKeeperServer server) : RecipeTestBase(serv
         Assert.Equal("1", (await client.GetDataAsync(P("resource"))).DataAsString);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Leadership_survives_connection_loss_and_is_lost_on_expiry()
     {
         var proxy = NewProxy();
@@ -85,7 +86,7 @@ public abstract class LeaderSuite(IZooKeeperServer server) : RecipeTestBase(serv
         await leader.DisposeAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Selectors_take_turns_one_at_a_time_with_growing_tokens()
     {
         int inside = 0, maxInside = 0;
@@ -111,7 +112,7 @@ public abstract class LeaderSuite(IZooKeeperServer server) : RecipeTestBase(serv
             for (int i = 1; i < tokens.Count; i++) Assert.True(tokens[i] > tokens[i - 1], $"token {tokens[i]} after {tokens[i - 1]}");
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_selector_term_is_cancelled_when_the_session_expires()
     {
         var proxy = NewProxy();

@@ -7,7 +7,7 @@ namespace Corral.Recipes.Tests;
 /// <summary>Mutex, read/write lock, semaphore and multi-lock, written once per server tier.</summary>
 public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server)
 {
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Twenty_contenders_never_hold_the_mutex_together()
     {
         const int contenders = 20, rounds = 3;
@@ -33,7 +33,7 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
         Assert.Empty(await ChildrenAsync(clients[0], P("lock")));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task One_release_wakes_exactly_one_waiter()
     {
         const int waiters = 10;
@@ -49,6 +49,7 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
             acquired.Add(l.AcquireAsync());
         }
         await Wait.UntilAsync(async () => (await ChildrenAsync(holderClient, P("herd"))).Count == waiters + 1, "every waiter to queue");
+        await Wait.UntilAsync(() => Task.FromResult(locks.All(l => l.IsWaiting)), "every waiter to watch its predecessor");
 
         await holder.ReleaseAsync();
         for (int released = 1; released <= waiters; released++)
@@ -66,7 +67,7 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
         Assert.Empty(await ChildrenAsync(holderClient, P("herd")));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_mutex_is_reentrant_per_instance()
     {
         var client = await ConnectAsync();
@@ -84,7 +85,7 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
         await Assert.ThrowsAsync<InvalidOperationException>(() => mutex.ReleaseAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Timeout_and_cancellation_leave_no_node_behind()
     {
         var a = new DistributedLock(await ConnectAsync(), P("t"));
@@ -107,7 +108,7 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
         Assert.True(await b.TryAcquireAsync(TimeSpan.FromSeconds(10)));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Connection_loss_neither_drops_a_held_lock_nor_a_waiting_turn()
     {
         var proxy = NewProxy();
@@ -136,7 +137,7 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
         Assert.Empty(await ChildrenAsync(observer, P("cl")));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Session_expiry_loses_the_lock_and_reports_it()
     {
         var proxy = NewProxy();
@@ -155,7 +156,7 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
         Assert.False(doomed.IsHeld);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Readers_share_and_writers_exclude()
     {
         var client = await ConnectAsync();
@@ -183,7 +184,7 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
         Assert.Empty(await ChildrenAsync(client, P("rw")));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_semaphore_never_grants_more_than_its_leases()
     {
         const int max = 3, contenders = 10;
@@ -207,7 +208,7 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
         Assert.Empty(await ChildrenAsync(clients[0], P("sem/lock")));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_full_semaphore_times_out_then_grants_after_a_return()
     {
         var client = await ConnectAsync();
@@ -225,7 +226,7 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
         await l3.DisposeAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_multi_lock_is_all_or_nothing()
     {
         var a = await ConnectAsync();
@@ -248,7 +249,7 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
         Assert.Single(await ChildrenAsync(a, P("m2")));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task An_expired_lease_or_write_lock_is_freed_for_others()
     {
         var proxy = NewProxy();

@@ -9,7 +9,7 @@ namespace Corral.Recipes.Tests;
 /// <summary>FIFO, priority and locking queues; shared counter and atomic value.</summary>
 public abstract class QueueAndCounterSuite(IZooKeeperServer server) : RecipeTestBase(server)
 {
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_queue_is_fifo_and_each_item_is_taken_once_under_contention()
     {
         const int items = 40;
@@ -34,7 +34,7 @@ public abstract class QueueAndCounterSuite(IZooKeeperServer server) : RecipeTest
         Assert.Equal(0, await producer.CountAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_waiting_consumer_gets_the_next_item_and_enqueues_survive_connection_loss()
     {
         var proxy = NewProxy();
@@ -55,7 +55,7 @@ public abstract class QueueAndCounterSuite(IZooKeeperServer server) : RecipeTest
         for (int i = 1; i < 10; i++) Assert.Equal("v" + i, Text(await consumer.TryDequeueAsync()));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_priority_queue_takes_lower_numbers_first_and_fifo_within_a_priority()
     {
         var queue = new DistributedPriorityQueue(await ConnectAsync(), P("pq"));
@@ -69,7 +69,7 @@ public abstract class QueueAndCounterSuite(IZooKeeperServer server) : RecipeTest
         Assert.Null(await queue.TryDequeueAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_locking_queue_keeps_items_claimed_until_completed()
     {
         var client = await ConnectAsync();
@@ -93,7 +93,7 @@ public abstract class QueueAndCounterSuite(IZooKeeperServer server) : RecipeTest
         Assert.Empty(await ChildrenAsync(client, P("lq/claims")));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_claim_returns_to_the_queue_when_its_consumer_session_expires()
     {
         var proxy = NewProxy();
@@ -112,7 +112,7 @@ public abstract class QueueAndCounterSuite(IZooKeeperServer server) : RecipeTest
         Assert.NotNull(claim);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Concurrent_increments_are_all_counted()
     {
         const int clients = 8, increments = 15;
@@ -126,7 +126,7 @@ public abstract class QueueAndCounterSuite(IZooKeeperServer server) : RecipeTest
         Assert.Equal(clients * increments, await new SharedCounter(await ConnectAsync(), P("counter")).GetAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Increments_are_applied_exactly_once_across_connection_loss()
     {
         var proxy = NewProxy();
@@ -150,7 +150,7 @@ public abstract class QueueAndCounterSuite(IZooKeeperServer server) : RecipeTest
         Assert.Equal(30 + 3000, await rival.GetAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Compare_and_set_succeeds_only_from_the_expected_value()
     {
         var counter = new SharedCounter(await ConnectAsync(), P("cas"));

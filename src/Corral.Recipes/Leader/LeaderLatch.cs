@@ -42,6 +42,10 @@ public sealed class LeaderLatch : IAsyncDisposable
     /// <summary>How many predecessor notifications this participant received (one per change ahead of it).</summary>
     public int Notifications => Volatile.Read(ref _notifications);
 
+    /// <summary>True while this participant waits with a watch set on its predecessor.</summary>
+    public bool IsWaiting => Volatile.Read(ref _waiting) != 0;
+    private int _waiting;
+
     /// <summary>Raised (with the fencing token) when this participant becomes leader.</summary>
     public event Action<long>? LeadershipAcquired;
     /// <summary>Raised when this participant stops being leader (closed, or its session expired).</summary>
@@ -98,7 +102,9 @@ public sealed class LeaderLatch : IAsyncDisposable
                 try
                 {
                     var watched = await Resilient.RunAsync(() => _client.GetDataWatchAsync(PathUtils.Combine(Path, sorted[index - 1]), ct), ct).ConfigureAwait(false);
-                    await watched.Changed.WaitAsync(ct).ConfigureAwait(false);
+                    Volatile.Write(ref _waiting, 1);
+                    try { await watched.Changed.WaitAsync(ct).ConfigureAwait(false); }
+                    finally { Volatile.Write(ref _waiting, 0); }
                     Interlocked.Increment(ref _notifications);
                 }
                 catch (NoNodeException)

@@ -49,6 +49,10 @@ public sealed class DistributedLock
     public bool IsHeld => HoldCount > 0;
     /// <summary>How many watch notifications this instance has received while waiting (the herd-effect test counts these).</summary>
     public int Notifications => Volatile.Read(ref _notifications);
+    /// <summary>True while this instance waits with a watch set on its predecessor.</summary>
+    public bool IsWaiting => Volatile.Read(ref _waiting) != 0;
+    private int _waiting;
+
     /// <summary>Cancelled if the session expires while the lock is held: work guarded by it must stop.</summary>
     public CancellationToken Lost => _session?.Lost ?? CancellationToken.None;
 
@@ -158,7 +162,11 @@ public sealed class DistributedLock
                     continue;
                 }
                 var left = timeout is { } t ? t - TimeProvider.System.GetElapsedTime(start) : (TimeSpan?)null;
-                if (!await Resilient.WaitAsync(watched.Changed, left, ct).ConfigureAwait(false)) return null;
+                Volatile.Write(ref _waiting, 1);
+                bool woken;
+                try { woken = await Resilient.WaitAsync(watched.Changed, left, ct).ConfigureAwait(false); }
+                finally { Volatile.Write(ref _waiting, 0); }
+                if (!woken) return null;
                 Interlocked.Increment(ref _notifications);
             }
         }

@@ -66,7 +66,7 @@ public abstract class RecipeTestBase(IZooKeeperServer server) : IAsyncLifetime
         lock (_owned) owned = [.. _owned];
         foreach (var d in Enumerable.Reverse(owned))
         {
-            try { await d.DisposeAsync(); } catch (Exception) { /* a client that already expired */ }
+            try { await d.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15)); } catch (Exception) { /* a client that already expired */ }
         }
         await using var cleaner = await CorralClient.ConnectAsync(Server.ConnectionString).Within();
         await cleaner.DeleteRecursiveAsync(Root);
