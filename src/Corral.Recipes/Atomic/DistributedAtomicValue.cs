@@ -46,7 +46,7 @@ public sealed class DistributedAtomicValue
             {
                 // Not at the expected version: either someone else wrote, or our own earlier attempt
                 // (whose reply was lost) did.
-                return current is { } c && c.Version == expectedVersion + 1 && c.Ids.Contains(id);
+                return current is { } c && c.Ids.Contains(id);
             }
             if (await TryWriteAsync(current, id, value, ct).ConfigureAwait(false) is { } won) return won;
         }
@@ -55,21 +55,22 @@ public sealed class DistributedAtomicValue
     /// <summary>Applies <paramref name="update"/> (old value, or null when the node does not exist) atomically; returns the new value.</summary>
     public async Task<byte[]> UpdateAsync(Func<byte[]?, byte[]> update, CancellationToken ct = default)
     {
+        // Every write attempt of this update, by id. An attempt whose reply was lost may still be
+        // applied later (its request can reach the server after our next read), but all attempts
+        // are conditional on a version, so at most one of them ever applies: each read checks
+        // whether one did.
+        var attempts = new Dictionary<Guid, byte[]>();
         while (true)
         {
-            var id = Guid.NewGuid();
             var current = await ReadAsync(ct).ConfigureAwait(false);
+            if (current is { } c)
+                foreach (var (tried, value) in attempts)
+                    if (c.Ids.Contains(tried)) return value;
+            var id = Guid.NewGuid();
             byte[] next = update(current?.Value);
-            while (true)
-            {
-                var outcome = await TryWriteAsync(current, id, next, ct).ConfigureAwait(false);
-                if (outcome == true) return next;
-                if (outcome == false) break; // lost the race: read again and recompute
-                // Unknown (connection lost before the reply): look whether our write is there.
-                var after = await ReadAsync(ct).ConfigureAwait(false);
-                if (after is { } a && a.Ids.Contains(id)) return next;
-                if ((after?.Version ?? -1) != (current?.Version ?? -1)) break;
-            }
+            attempts[id] = next;
+            if (await TryWriteAsync(current, id, next, ct).ConfigureAwait(false) == true) return next;
+            // Lost the race, or the outcome is unknown: the next read decides.
         }
     }
 

@@ -70,7 +70,8 @@ public sealed class ApacheZooKeeperFixture : IZooKeeperServer, IAsyncLifetime
         _process.BeginErrorReadLine();
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (await FourLetterWordAsync("ruok") != "imok")
+        // ruok answers as soon as the port is open; srvr reports a Mode only once sessions are served.
+        while (await FourLetterWordAsync("ruok") != "imok" || !(await FourLetterWordAsync("srvr")).Contains("Mode: "))
         {
             if (_process.HasExited) throw new InvalidOperationException($"ZooKeeper exited with {_process.ExitCode}");
             if (DateTime.UtcNow > deadline) throw new TimeoutException("ZooKeeper did not answer ruok");
@@ -80,18 +81,20 @@ public sealed class ApacheZooKeeperFixture : IZooKeeperServer, IAsyncLifetime
 
     public async Task<string> FourLetterWordAsync(string word)
     {
+        // A server that is still starting may accept and never answer: bound every probe.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            await socket.ConnectAsync(Host, Port);
-            await socket.SendAsync(Encoding.ASCII.GetBytes(word));
+            await socket.ConnectAsync(Host, Port, deadline.Token);
+            await socket.SendAsync(Encoding.ASCII.GetBytes(word), deadline.Token);
             var buffer = new byte[65536];
             var text = new StringBuilder();
             int n;
-            while ((n = await socket.ReceiveAsync(buffer)) > 0) text.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            while ((n = await socket.ReceiveAsync(buffer, deadline.Token)) > 0) text.Append(Encoding.ASCII.GetString(buffer, 0, n));
             return text.ToString();
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
             return "";
         }
