@@ -5,18 +5,18 @@ using Corral.Protocol;
 namespace Corral.Recipes.Atomic;
 
 /// <summary>
-/// A value stored in one node and changed only by version-checked compare-and-set, retried in a
-/// loop (Curator's DistributedAtomicValue). Each write also records a random update id, and the
-/// node keeps the ids of its last <see cref="RememberedUpdates"/> writes: when the connection
-/// breaks before a setData's reply, the writer re-reads the node and knows whether its write was
-/// applied, so an update is applied exactly once even across connection loss.
-/// <para>Node format: 1 byte n, n 16-byte update ids (newest first), then the value bytes.</para>
+/// A value stored in one node (the node's data is the value, as in Curator) and changed only by
+/// version-checked compare-and-set, retried in a loop (Curator's DistributedAtomicValue).
+/// <para>Exactly once across connection loss: each write is a transaction that sets the data and
+/// creates an ephemeral marker child "u-&lt;attempt id&gt;". When the reply is lost, the writer looks
+/// for its markers (after reading the node, so a late-arriving attempt is either visible or can no
+/// longer apply: every attempt is conditional on a version). Markers are deleted once seen, and
+/// vanish with the session otherwise. If the session expires the outcome is reported as
+/// <see cref="SessionExpiredException"/>.</para>
 /// </summary>
 public sealed class DistributedAtomicValue
 {
-    /// <summary>How many recent writers a node remembers for the exactly-once check.</summary>
-    public const int RememberedUpdates = 8;
-    private const int IdSize = 16;
+    private const string MarkerPrefix = "u-";
     private readonly CorralClient _client;
 
     public DistributedAtomicValue(CorralClient client, string path)
@@ -28,63 +28,74 @@ public sealed class DistributedAtomicValue
 
     public string Path { get; }
 
-    /// <summary>The current value and the node version it was read at; null value when the node does not exist.</summary>
+    /// <summary>The current value and the node version it was read at; null value (version -1) when the node does not exist.</summary>
     public async Task<(byte[]? Value, int Version)> GetAsync(CancellationToken ct = default)
     {
         var read = await ReadAsync(ct).ConfigureAwait(false);
-        return read is null ? (null, -1) : (read.Value.Value, read.Value.Version);
+        return read is { } r ? (r.Data ?? [], r.Stat.Version) : (null, -1);
     }
 
     /// <summary>Sets the value only if the node is still at <paramref name="expectedVersion"/> (-1: only if it does not exist).</summary>
     public async Task<bool> TrySetAsync(int expectedVersion, byte[] value, CancellationToken ct = default)
     {
-        var id = Guid.NewGuid();
+        var unknown = new List<Guid>();
         while (true)
         {
             var current = await ReadAsync(ct).ConfigureAwait(false);
-            if ((current?.Version ?? -1) != expectedVersion)
-            {
-                // Not at the expected version: either someone else wrote, or our own earlier attempt
-                // (whose reply was lost) did.
-                return current is { } c && c.Ids.Contains(id);
-            }
-            if (await TryWriteAsync(current, id, value, ct).ConfigureAwait(false) is { } won) return won;
+            if (await FindAppliedAsync(unknown, ct).ConfigureAwait(false) is not null) return true;
+            if ((current?.Stat.Version ?? -1) != expectedVersion) return false;
+            var id = Guid.NewGuid();
+            var outcome = await TryWriteAsync(current, id, value, ct).ConfigureAwait(false);
+            if (outcome == true) return true;
+            if (outcome is null) unknown.Add(id);
         }
     }
 
     /// <summary>Applies <paramref name="update"/> (old value, or null when the node does not exist) atomically; returns the new value.</summary>
     public async Task<byte[]> UpdateAsync(Func<byte[]?, byte[]> update, CancellationToken ct = default)
     {
-        // Every write attempt of this update, by id. An attempt whose reply was lost may still be
-        // applied later (its request can reach the server after our next read), but all attempts
-        // are conditional on a version, so at most one of them ever applies: each read checks
-        // whether one did.
-        var attempts = new Dictionary<Guid, byte[]>();
+        var unknown = new Dictionary<Guid, byte[]>();
         while (true)
         {
+            // Read first, then look for earlier attempts: one that is not there now can only still
+            // apply if the node is at its version, and then the write below fails instead.
             var current = await ReadAsync(ct).ConfigureAwait(false);
-            if (current is { } c)
-                foreach (var (tried, value) in attempts)
-                    if (c.Ids.Contains(tried)) return value;
+            if (await FindAppliedAsync(unknown.Keys, ct).ConfigureAwait(false) is { } applied) return unknown[applied];
             var id = Guid.NewGuid();
-            byte[] next = update(current?.Value);
-            attempts[id] = next;
-            if (await TryWriteAsync(current, id, next, ct).ConfigureAwait(false) == true) return next;
-            // Lost the race, or the outcome is unknown: the next read decides.
+            byte[] next = update(current?.Data ?? (current is null ? null : []));
+            var outcome = await TryWriteAsync(current, id, next, ct).ConfigureAwait(false);
+            if (outcome == true) return next;
+            if (outcome is null) unknown[id] = next;
         }
     }
 
-    /// <summary>true: written; false: someone else changed the node first; null: unknown (connection lost).</summary>
-    private async Task<bool?> TryWriteAsync(Stored? current, Guid id, byte[] value, CancellationToken ct)
+    private string MarkerOf(Guid id) => PathUtils.Combine(Path, MarkerPrefix + id.ToString("N"));
+
+    /// <summary>The attempt among <paramref name="ids"/> that was applied (its marker exists), after deleting that marker.</summary>
+    private async Task<Guid?> FindAppliedAsync(IEnumerable<Guid> ids, CancellationToken ct)
     {
-        byte[] data = Encode(id, current?.Ids ?? [], value);
+        foreach (var id in ids.ToList())
+        {
+            if (await Resilient.RunAsync(() => _client.ExistsAsync(MarkerOf(id), ct), ct).ConfigureAwait(false) is null) continue;
+            await Resilient.DeleteIfExistsAsync(_client, MarkerOf(id), ct).ConfigureAwait(false);
+            return id;
+        }
+        return null;
+    }
+
+    /// <summary>true: written; false: someone else changed the node first; null: unknown (connection lost).</summary>
+    private async Task<bool?> TryWriteAsync(NodeData? current, Guid id, byte[] value, CancellationToken ct)
+    {
+        var tx = _client.Transaction();
+        if (current is { } c) tx.SetData(Path, value, c.Stat.Version);
+        else tx.Create(Path, value);
+        tx.Create(MarkerOf(id), [], CreateMode.Ephemeral);
         try
         {
-            if (current is { } c) await _client.SetDataAsync(Path, data, c.Version, ct).ConfigureAwait(false);
-            else await _client.CreateWithParentsAsync(Path, data, CreateMode.Persistent, null, null, ct).ConfigureAwait(false);
-            return true;
+            if (current is null) await Resilient.EnsurePathAsync(_client, PathUtils.ParentOf(Path)!, ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is BadVersionException or NodeExistsException or NoNodeException)
+        catch (ZooKeeperException e) when (e.Code is ErrorCode.BadVersion or ErrorCode.NodeExists or ErrorCode.NoNode)
         {
             return false;
         }
@@ -92,45 +103,17 @@ public sealed class DistributedAtomicValue
         {
             return null;
         }
+        await Resilient.DeleteIfExistsAsync(_client, MarkerOf(id), ct).ConfigureAwait(false);
+        return true;
     }
 
-    private readonly record struct Stored(byte[] Value, int Version, Guid[] Ids);
-
-    private async Task<Stored?> ReadAsync(CancellationToken ct)
+    private async Task<NodeData?> ReadAsync(CancellationToken ct)
     {
-        try
-        {
-            var node = await Resilient.RunAsync(() => _client.GetDataAsync(Path, ct), ct).ConfigureAwait(false);
-            var (ids, value) = Decode(node.Data ?? []);
-            return new Stored(value, node.Stat.Version, ids);
-        }
-        catch (NoNodeException)
-        {
-            return null;
-        }
+        try { return await Resilient.RunAsync(() => _client.GetDataAsync(Path, ct), ct).ConfigureAwait(false); }
+        catch (NoNodeException) { return null; }
     }
 
-    private static byte[] Encode(Guid id, Guid[] previous, byte[] value)
-    {
-        var ids = new[] { id }.Concat(previous).Take(RememberedUpdates).ToArray();
-        var data = new byte[1 + ids.Length * IdSize + value.Length];
-        data[0] = (byte)ids.Length;
-        for (int i = 0; i < ids.Length; i++) ids[i].TryWriteBytes(data.AsSpan(1 + i * IdSize, IdSize));
-        value.CopyTo(data, 1 + ids.Length * IdSize);
-        return data;
-    }
-
-    private static (Guid[] Ids, byte[] Value) Decode(byte[] data)
-    {
-        // A node written by something else (no header) is read as a plain value.
-        if (data.Length == 0 || data[0] > RememberedUpdates || data.Length < 1 + data[0] * IdSize) return ([], data);
-        int n = data[0];
-        var ids = new Guid[n];
-        for (int i = 0; i < n; i++) ids[i] = new Guid(data.AsSpan(1 + i * IdSize, IdSize));
-        return (ids, data[(1 + n * IdSize)..]);
-    }
-
-    /// <summary>Encodes a long as 8 big-endian bytes (the counter's value format).</summary>
+    /// <summary>Encodes a long as 8 big-endian bytes (the counter's value format, as Curator's DistributedAtomicLong).</summary>
     internal static byte[] EncodeLong(long v)
     {
         var b = new byte[8];
