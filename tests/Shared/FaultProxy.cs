@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Corral.Recipes.Tests.Infrastructure;
+namespace Corral.Tests.Shared;
 
 /// <summary>
 /// A local TCP proxy in front of a server that can cut every connection, black-hole traffic in
