@@ -19,6 +19,11 @@ status=${PIPESTATUS[0]}
 # Sum the per-assembly result lines ("Passed!  - Failed: 0, Passed: 12, ...") into one closing line.
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+# Repeat each failure (name and the first lines of its message) at the end, where CI logs keep it.
+if grep -qE '^\s+Failed ' "$log"; then
+  echo "failed tests:"
+  grep -E -A4 '^\s+Failed ' "$log" | grep -vE '^\s+Stack Trace:' | cut -c1-300
+fi
 rm -f "$log"
 echo "tests: ${passed:-0} passed, ${failed:-0} failed"
 exit "$status"

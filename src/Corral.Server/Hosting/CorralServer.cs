@@ -36,6 +36,9 @@ public sealed class CorralServer : IAsyncDisposable
         _log = log;
     }
 
+    /// <summary>How long a stop waits for open connections to flush before aborting them.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
+
     /// <summary>The address and port actually bound (the real port when clientPort was 0).</summary>
     public IPEndPoint ClientEndPoint { get; }
 
@@ -83,6 +86,9 @@ public sealed class CorralServer : IAsyncDisposable
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
+        // Kestrel waits this long for connections to close on stop, then aborts them: a client that
+        // never reads must not hold up a shutdown (the default is 30 seconds).
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(h => h.ShutdownTimeout = ShutdownGrace);
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddSingleton(time);
