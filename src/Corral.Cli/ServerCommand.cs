@@ -24,6 +24,7 @@ public static class ServerCommand
         var port = new Option<int?>("--port") { Description = "Client port (overrides clientPort; default 2181; 0 picks a free port)" };
         var address = new Option<string?>("--address") { Description = "Address to listen on (overrides clientPortAddress; default 127.0.0.1)" };
         var dataDir = new Option<string?>("--data-dir") { Description = $"Data directory (overrides dataDir; default ./{CorralServerOptions.DefaultDataDir})" };
+        var dataLogDir = new Option<string?>("--data-log-dir") { Description = "Transaction log directory (overrides dataLogDir; default: the data directory)" };
         var tickTime = new Option<int?>("--tick-time") { Description = "Tick time in ms (overrides tickTime; default 2000)" };
 
         port.Validators.Add(r =>
@@ -43,6 +44,10 @@ public static class ServerCommand
         {
             if (Value<string?>(r) is { } d && string.IsNullOrWhiteSpace(d)) r.AddError("--data-dir: must not be empty");
         });
+        dataLogDir.Validators.Add(r =>
+        {
+            if (Value<string?>(r) is { } d && string.IsNullOrWhiteSpace(d)) r.AddError("--data-log-dir: must not be empty");
+        });
         config.Validators.Add(r =>
         {
             if (Value<FileInfo?>(r) is { } f && !f.Exists) r.AddError($"--config {f.FullName}: file does not exist");
@@ -50,7 +55,7 @@ public static class ServerCommand
 
         var command = new Command("server", "Run a standalone Corral server (Ctrl+C or SIGTERM stops it gracefully)")
         {
-            config, port, address, dataDir, tickTime,
+            config, port, address, dataDir, dataLogDir, tickTime,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -58,7 +63,7 @@ public static class ServerCommand
             try
             {
                 options = BuildOptions(parse.GetValue(config), parse.GetValue(port), parse.GetValue(address),
-                    parse.GetValue(dataDir), parse.GetValue(tickTime));
+                    parse.GetValue(dataDir), parse.GetValue(tickTime), parse.GetValue(dataLogDir));
             }
             catch (ConfigurationException e)
             {
@@ -84,12 +89,14 @@ public static class ServerCommand
     }
 
     /// <summary>Defaults, then the config file, then the command-line overrides; validated as a whole.</summary>
-    public static CorralServerOptions BuildOptions(FileInfo? config, int? port, string? address, string? dataDir, int? tickTime)
+    public static CorralServerOptions BuildOptions(FileInfo? config, int? port, string? address, string? dataDir, int? tickTime,
+        string? dataLogDir = null)
     {
         var options = config is null ? new CorralServerOptions() : ZooCfgParser.Load(config.FullName);
         if (port is { } p) options.ClientPort = p;
         if (address is not null) options.ClientPortAddress = address;
         if (dataDir is not null) options.DataDir = dataDir;
+        if (dataLogDir is not null) options.DataLogDir = dataLogDir;
         if (tickTime is { } t) options.TickTime = t;
         options.Validate();
         return options;
@@ -120,15 +127,15 @@ public static class ServerCommand
             return e is ConfigurationException ? ExitUsage : ExitFailure;
         }
 
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C or SIGTERM: System.CommandLine cancels the token; fall through to a graceful stop.
-        }
+        // Ctrl+C or SIGTERM (System.CommandLine cancels the token) stops gracefully; a storage
+        // failure stops the server by itself (fail-stop) and the process then exits 1.
+        await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellationToken), server.Stopped).ConfigureAwait(false);
         await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        if (server.Failure is { } failure)
+        {
+            log.LogCritical("Stopped because storage failed: {Message}", failure.Message);
+            return ExitFailure;
+        }
         return 0;
     }
 }

@@ -25,16 +25,24 @@ public sealed class CorralServer : IAsyncDisposable
     private readonly CoreLoop _loop;
     private readonly ConnectionRegistry _registry;
     private readonly ILogger _log;
+    private readonly TaskCompletionSource _stoppedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopped;
 
-    private CorralServer(WebApplication app, CoreLoop loop, ConnectionRegistry registry, IPEndPoint endpoint, ILogger log)
+    private CorralServer(WebApplication app, CoreLoop loop, ConnectionRegistry registry, IPEndPoint endpoint, ILogger log, Task<Exception> fatal)
     {
         _app = app;
         _loop = loop;
         _registry = registry;
         ClientEndPoint = endpoint;
         _log = log;
+        _ = FailStopOnAsync(fatal);
     }
+
+    /// <summary>Completes when the server has stopped, by <see cref="StopAsync"/> or by a fail-stop.</summary>
+    public Task Stopped => _stoppedSignal.Task;
+
+    /// <summary>Why the server stopped itself (a disk failure in the transaction log), or null.</summary>
+    public Exception? Failure { get; private set; }
 
     /// <summary>How long a stop waits for open connections to flush before aborting them.</summary>
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
@@ -77,6 +85,24 @@ public sealed class CorralServer : IAsyncDisposable
         var core = coreFactory(options, time);
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.TickTime / 2, 10, 100));
         var loop = new CoreLoop(core, tick, time, loggerFactory.CreateLogger<CoreLoop>());
+        var fatal = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (core is ILoopBoundCore bound)
+        {
+            try
+            {
+                await loop.InvokeAsync(() =>
+                {
+                    bound.Start(loop, loggerFactory, e => fatal.TrySetResult(e));
+                    return true;
+                }).ConfigureAwait(false);
+            }
+            catch
+            {
+                await loop.DisposeAsync().ConfigureAwait(false);
+                bound.Dispose();
+                throw;
+            }
+        }
         var registry = new ConnectionRegistry(options.MaxClientCnxns);
         var settings = new ServerRuntimeSettings(
             options.MaxClientCnxns,
@@ -112,14 +138,15 @@ public sealed class CorralServer : IAsyncDisposable
         catch
         {
             await loop.DisposeAsync().ConfigureAwait(false);
+            (core as IDisposable)?.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
-        var bound = BoundEndPoint(app, address, options.ClientPort);
+        var endpoint = BoundEndPoint(app, address, options.ClientPort);
         log.LogInformation("Corral {Version} serving clients on {EndPoint} (tickTime={TickTime}, dataDir={DataDir})",
-            ServerVersion.Full, bound, options.TickTime, Path.GetFullPath(options.DataDir));
-        return new CorralServer(app, loop, registry, bound, log);
+            ServerVersion.Full, endpoint, options.TickTime, Path.GetFullPath(options.DataDir));
+        return new CorralServer(app, loop, registry, endpoint, log, fatal.Task);
     }
 
     private static IPEndPoint BoundEndPoint(WebApplication app, IPAddress address, int configuredPort)
@@ -144,8 +171,36 @@ public sealed class CorralServer : IAsyncDisposable
         foreach (var connection in _registry.BeginShutdown()) connection.StopReading?.Invoke();
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
         await _loop.DisposeAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-        _log.LogInformation("Corral stopped");
+        try
+        {
+            (_loop.Core as IDisposable)?.Dispose(); // the durable core drains and fsyncs its log here
+        }
+        finally
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _log.LogInformation("Corral stopped");
+            _stoppedSignal.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Fail-stop: when the core reports that it can no longer persist writes (a failed log write or
+    /// fsync), the server stops at once; the writes waiting for that fsync are never acknowledged.
+    /// </summary>
+    private async Task FailStopOnAsync(Task<Exception> fatal)
+    {
+        var failure = await fatal.ConfigureAwait(false);
+        Failure = failure;
+        _log.LogCritical(failure, "Storage failed; stopping the server (fail-stop)");
+        try
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "Error while stopping after the storage failure");
+            _stoppedSignal.TrySetResult();
+        }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);

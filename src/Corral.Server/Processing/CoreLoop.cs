@@ -63,6 +63,14 @@ public sealed class CoreLoop : IAsyncDisposable
             connection.Output.Complete();
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> on the loop, after the work already queued (storage posts
+    /// "durable up to zxid" reports and snapshot slices this way). False once the loop has stopped.
+    /// An exception from the action is the caller's bug: it is logged and the loop goes on.
+    /// </summary>
+    public bool Post(Action action) =>
+        _channel.Writer.TryWrite(new WorkItem(WorkKind.Action, null, null, 0, 0, () => Guard("posted action", action)));
+
     /// <summary>Runs <paramref name="query"/> on the loop (where core state may be read) and returns its result.</summary>
     public Task<T> InvokeAsync<T>(Func<T> query)
     {
