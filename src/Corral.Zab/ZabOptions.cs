@@ -44,4 +44,11 @@ internal enum InjectedBug
     /// logs only after UPTODATE (ZOOKEEPER-3911 and 4643 together).
     /// </summary>
     AckNewLeaderBeforeLoggingSyncTxns = 2,
+    /// <summary>The leader commits a proposal as soon as it has logged it itself, without waiting for a quorum of ACKs.</summary>
+    CommitWithoutQuorum = 4,
+    /// <summary>
+    /// A learner accepts a LEADERINFO whose epoch is below the epoch it already promised (acceptedEpoch),
+    /// breaking the promise that lets a newer leader rely on a quorum never following an older one.
+    /// </summary>
+    AcceptStaleEpoch = 8,
 }
