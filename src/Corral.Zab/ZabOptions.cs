@@ -47,8 +47,8 @@ internal enum InjectedBug
     /// <summary>The leader commits a proposal as soon as it has logged it itself, without waiting for a quorum of ACKs.</summary>
     CommitWithoutQuorum = 4,
     /// <summary>
-    /// A learner accepts a LEADERINFO whose epoch is below the epoch it already promised (acceptedEpoch),
-    /// breaking the promise that lets a newer leader rely on a quorum never following an older one.
+    /// The leader's new epoch is the largest acceptedEpoch of its quorum instead of one more, so learners that
+    /// already promised that epoch (to an earlier leader) accept it again and two leaders share an epoch.
     /// </summary>
-    AcceptStaleEpoch = 8,
+    NewEpochNotIncremented = 8,
 }

@@ -24,7 +24,8 @@ public sealed partial class ZabPeer
     private void OnEpochCandidate(LeaderState l, int sid, long lastAcceptedEpoch)
     {
         if (!l.WaitingForNewEpoch) return;
-        if (lastAcceptedEpoch >= l.Epoch) l.Epoch = lastAcceptedEpoch + 1;
+        if ((_options.InjectedBugs & InjectedBug.NewEpochNotIncremented) != 0) l.Epoch = Math.Max(l.Epoch, Math.Max(lastAcceptedEpoch, 1));
+        else if (lastAcceptedEpoch >= l.Epoch) l.Epoch = lastAcceptedEpoch + 1;
         if (_quorum.IsVoter(sid)) l.ConnectingFollowers.Add(sid);
         if (!l.ConnectingFollowers.Contains(Id) || !_quorum.IsQuorum(l.ConnectingFollowers)) return;
 

@@ -93,7 +93,6 @@ public sealed partial class ZabPeer
             reportedEpoch = CurrentEpoch;
         }
         else if (newEpoch == AcceptedEpoch) reportedEpoch = -1;
-        else if ((_options.InjectedBugs & InjectedBug.AcceptStaleEpoch) != 0) reportedEpoch = CurrentEpoch;
         else return $"leader's epoch {newEpoch} is less than our acceptedEpoch {AcceptedEpoch}";
         l.NewEpoch = newEpoch;
         l.Phase = LearnerPhase.AwaitingSync;

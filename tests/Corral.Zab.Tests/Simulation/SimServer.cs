@@ -27,6 +27,8 @@ public sealed class SimServer
     public bool IsUp => Peer is not null;
     public int Incarnation { get; private set; }
     public bool WasServing { get; set; }
+    /// <summary>The epoch this server was an established leader of when last checked, or -1: a change is a new establishment.</summary>
+    public long EstablishedEpoch { get; set; } = -1;
     public int SnapshotEvery { get; set; } = 1000;
     /// <summary>Fault injection: crash after this many more Ready steps.</summary>
     public int? CrashAfterSteps { get; set; }
@@ -54,6 +56,7 @@ public sealed class SimServer
         PendingWrites.Clear();
         CrashAfterSteps = null;
         WasServing = false;
+        EstablishedEpoch = -1;
         Disk.Crash(rng);
     }
 

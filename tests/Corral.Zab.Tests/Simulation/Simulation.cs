@@ -211,7 +211,8 @@ public sealed partial class Simulation
         if (!s.Drain(_hooks) || !s.IsUp) return;
         var p = s.Peer!;
         var epoch = p.EstablishedLeaderEpoch;
-        if (epoch >= 0) Checker.OnEstablished(s.Id, epoch);
+        if (epoch >= 0 && epoch != s.EstablishedEpoch) Checker.OnEstablished(s.Id, epoch, p.SnapshotZxid, p.Log);
+        s.EstablishedEpoch = epoch;
         var role = (p.State, p.CurrentEpoch, p.IsServing);
         if (_lastRole.GetValueOrDefault(s.Id) != role)
         {
