@@ -30,7 +30,8 @@ public static class AclChecker
     /// world, expands auth into the caller's authenticated identities, and checks digest/ip ids.
     /// Returns INVALIDACL on any violation.
     /// </summary>
-    public static ErrorCode Fixup(IReadOnlyList<Acl>? acl, IReadOnlyList<Id> ids, out List<Acl> result)
+    /// <param name="x509Enabled">Whether the x509 provider is registered (otherwise x509 ids are invalid).</param>
+    public static ErrorCode Fixup(IReadOnlyList<Acl>? acl, IReadOnlyList<Id> ids, out List<Acl> result, bool x509Enabled = false)
     {
         result = [];
         if (acl is null || acl.Count == 0) return ErrorCode.InvalidAcl;
@@ -51,7 +52,7 @@ public static class AclChecker
                 }
                 if (!any) return ErrorCode.InvalidAcl;
             }
-            else if (AuthProviders.IsValidId(a.Id.Scheme, a.Id.IdValue))
+            else if (AuthProviders.IsValidId(a.Id.Scheme, a.Id.IdValue, x509Enabled))
             {
                 result.Add(a);
             }
@@ -63,9 +64,16 @@ public static class AclChecker
         return ErrorCode.Ok;
     }
 
-    /// <summary>getACL without ADMIN: digest ids are shown as "user:x".</summary>
+    /// <summary>
+    /// getACL without ADMIN (CVE-2019-0201): digest ids are shown as "user:x", so the password hash
+    /// cannot be brute-forced offline. Same rewrite as Java's id.replaceAll(":.*", ":x").
+    /// </summary>
     public static IReadOnlyList<Acl> MaskDigests(IReadOnlyList<Acl> acl) =>
         acl.Select(a => a.Id.Scheme == AuthProviders.Digest
-            ? a with { Id = new Id(a.Id.Scheme, AuthProviders.UserName(a.Id.Scheme, a.Id.IdValue) + ":x") }
+            ? a with { Id = new Id(a.Id.Scheme, JavaColonTail.Replace(a.Id.IdValue, ":x")) }
             : a).ToList();
+
+    // Java's '.' stops at any line terminator, not just '\n' as .NET's does.
+    private static readonly System.Text.RegularExpressions.Regex JavaColonTail =
+        new(":[^\n\r\u0085\u2028\u2029]*", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 }

@@ -34,7 +34,7 @@ public sealed partial class RequestPreparer
         if (mode.IsTtl() ? ttl <= 0 || ttl > DataTree.MaxTtl : ttl >= 0) return ErrorCode.BadArguments;
         if (path is null || path.LastIndexOf('/') < 0 || path.Contains('\0')) return ErrorCode.BadArguments;
         if (data is not null && data.Length > _options.MaxDataBytes) return ErrorCode.BadArguments;
-        var fix = AclChecker.Fixup(acl, ctx.Ids, out var fixedAcl);
+        var fix = AclChecker.Fixup(acl, ctx.Ids, out var fixedAcl, _options.X509Enabled);
         if (fix != ErrorCode.Ok) return fix;
         string parentPath = ParentForCreate(path);
         var parent = _pending.Get(parentPath);
@@ -137,7 +137,7 @@ public sealed partial class RequestPreparer
     {
         txn = null;
         if (!ZPath.IsValid(path)) return ErrorCode.BadArguments;
-        var fix = AclChecker.Fixup(acl, ctx.Ids, out var fixedAcl);
+        var fix = AclChecker.Fixup(acl, ctx.Ids, out var fixedAcl, _options.X509Enabled);
         if (fix != ErrorCode.Ok) return fix;
         var node = _pending.Get(path!);
         if (node is null) return ErrorCode.NoNode;

@@ -14,17 +14,19 @@ namespace Corral.Core.Server;
 public sealed class CoreConnection : IWatcher
 {
     private readonly ServerCore _core;
-    private readonly List<Id> _authIds = [];
-    private readonly Id _ipId;
+    private readonly List<Id> _authInsertionOrder = [];
 
-    internal CoreConnection(ServerCore core, IConnectionSink sink, string remoteAddress, long connectionId)
+    internal CoreConnection(ServerCore core, IConnectionSink sink, string remoteAddress, long connectionId, string? x509Subject)
     {
         _core = core;
         Sink = sink;
         ConnectionId = connectionId;
         RemoteAddress = NormalizeAddress(remoteAddress);
-        _ipId = new Id(AuthProviders.Ip, RemoteAddress);
-        Ids = [_ipId];
+        X509Subject = x509Subject;
+        // Like NIOServerCnxn/NettyServerCnxn: the ip identity exists from the start.
+        IpId = new Id(AuthProviders.Ip, IPAddress.TryParse(RemoteAddress, out var ip) ? AuthProviders.JavaHostAddress(ip) : RemoteAddress);
+        Ids = [];
+        AddAuth(IpId);
     }
 
     internal IConnectionSink Sink { get; }
@@ -52,14 +54,24 @@ public sealed class CoreConnection : IWatcher
     /// <summary>Requests received but not yet answered.</summary>
     public int OutstandingRequests => Queue.Count;
 
-    /// <summary>The identities used for ACL checks: authenticated ones (in order added), then ip:address.</summary>
+    /// <summary>The subject (RFC 2253) of the client certificate presented over TLS, if any.</summary>
+    public string? X509Subject { get; }
+
+    internal Id IpId { get; }
+
+    /// <summary>
+    /// The identities used for ACL checks, whoAmI and "auth" ACL expansion, in the order ZooKeeper's
+    /// hash set iterates them (see <see cref="JavaIdSetOrder"/>): ip:address, plus any added by
+    /// addauth (digest, super) or by the TLS client certificate (x509, super).
+    /// </summary>
     public IReadOnlyList<Id> Ids { get; private set; }
 
+    /// <summary>Adds an identity unless already present (a set, as in ZooKeeper).</summary>
     internal void AddAuth(Id id)
     {
-        if (id == _ipId || _authIds.Contains(id)) return;
-        _authIds.Add(id);
-        Ids = [.. _authIds, _ipId];
+        if (_authInsertionOrder.Contains(id)) return;
+        _authInsertionOrder.Add(id);
+        Ids = JavaIdSetOrder.Order(_authInsertionOrder);
     }
 
     public void Receive(ReadOnlySpan<byte> payload) => _core.Receive(this, payload);

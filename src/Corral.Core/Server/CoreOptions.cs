@@ -24,6 +24,15 @@ public sealed class CoreOptions
     /// <summary>zookeeper.DigestAuthenticationProvider.superDigest, e.g. "super:D/InIHSb7yEEbrWz8b9l71RjZJU=".</summary>
     public string? SuperDigest { get; init; }
 
+    /// <summary>
+    /// Registers the x509 authentication provider: TLS connections with a client certificate get the
+    /// identity x509:&lt;subject DN, RFC 2253&gt;, and x509 ACL ids become valid (INVALIDACL otherwise).
+    /// </summary>
+    public bool X509Enabled { get; init; }
+
+    /// <summary>zookeeper.X509AuthenticationProvider.superUser: a certificate subject that also gets super.</summary>
+    public string? X509SuperUser { get; init; }
+
     /// <summary>znode.container.checkIntervalMs: how often the container/TTL reaper runs.</summary>
     public int ContainerCheckIntervalMs { get; init; } = 60_000;
 

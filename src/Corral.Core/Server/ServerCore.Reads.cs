@@ -218,7 +218,11 @@ public sealed partial class ServerCore
         SendReply(conn, xid, zxid, ErrorCode.Ok, new MultiResponse(results));
     }
 
-    /// <summary>AuthPacket: digest (and ip) accepted; anything else AUTHFAILED and the connection closes.</summary>
+    /// <summary>
+    /// AuthPacket (ZooKeeperServer.processPacket): digest, ip and (when enabled) x509 are the registered
+    /// providers; any other scheme, or x509 without a client certificate, answers AUTHFAILED and the
+    /// connection closes.
+    /// </summary>
     private void Authenticate(CoreConnection conn, int xid, AuthPacket packet)
     {
         switch (packet.Scheme)
@@ -230,7 +234,11 @@ public sealed partial class ServerCore
                 SendReply(conn, xid, 0, ErrorCode.Ok);
                 break;
             case AuthProviders.Ip:
-                conn.AddAuth(new Id(AuthProviders.Ip, conn.RemoteAddress));
+                conn.AddAuth(conn.IpId);
+                SendReply(conn, xid, 0, ErrorCode.Ok);
+                break;
+            case AuthProviders.X509 when _options.X509Enabled && conn.X509Subject is not null:
+                AddX509Identities(conn);
                 SendReply(conn, xid, 0, ErrorCode.Ok);
                 break;
             default:

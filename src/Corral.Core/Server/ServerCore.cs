@@ -61,11 +61,27 @@ public sealed partial class ServerCore
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Accepts a new client connection. remoteAddress is the client's IP (a port suffix is tolerated).</summary>
-    public CoreConnection Open(IConnectionSink sink, string remoteAddress)
+    public CoreConnection Open(IConnectionSink sink, string remoteAddress) => Open(sink, remoteAddress, null);
+
+    /// <summary>
+    /// Accepts a new client connection; <paramref name="x509Subject"/> is the RFC 2253 subject of the
+    /// client certificate a TLS connection presented (null for none or plain TCP). With
+    /// <see cref="CoreOptions.X509Enabled"/> it becomes the identity x509:subject, plus super:subject
+    /// when it equals <see cref="CoreOptions.X509SuperUser"/> (X509AuthenticationProvider's handshake step).
+    /// </summary>
+    public CoreConnection Open(IConnectionSink sink, string remoteAddress, string? x509Subject)
     {
-        var conn = new CoreConnection(this, sink, remoteAddress, ++_nextConnectionId);
+        var conn = new CoreConnection(this, sink, remoteAddress, ++_nextConnectionId, x509Subject);
+        AddX509Identities(conn);
         _connections.Add(conn);
         return conn;
+    }
+
+    private void AddX509Identities(CoreConnection conn)
+    {
+        if (!_options.X509Enabled || conn.X509Subject is null) return;
+        if (conn.X509Subject == _options.X509SuperUser) conn.AddAuth(new Protocol.Id(Acls.AuthProviders.Super, conn.X509Subject));
+        conn.AddAuth(new Protocol.Id(Acls.AuthProviders.X509, conn.X509Subject));
     }
 
     /// <summary>The socket ended (either side). Watches go; the session lives on until it expires.</summary>

@@ -20,6 +20,8 @@ public sealed class Harness
             MaxSessionTimeoutMs = options.MaxSessionTimeoutMs,
             ExtendedTypesEnabled = options.ExtendedTypesEnabled,
             SuperDigest = options.SuperDigest,
+            X509Enabled = options.X509Enabled,
+            X509SuperUser = options.X509SuperUser,
             ContainerCheckIntervalMs = options.ContainerCheckIntervalMs,
             MaxDataBytes = options.MaxDataBytes,
             RandomFill = span => seeded.NextBytes(span),
@@ -28,9 +30,9 @@ public sealed class Harness
     }
 
     /// <summary>A connected client with a fresh session.</summary>
-    public TestClient Connect(int timeout = 30000, string remote = "127.0.0.1")
+    public TestClient Connect(int timeout = 30000, string remote = "127.0.0.1", string? x509Subject = null)
     {
-        var client = new TestClient(Core, remote);
+        var client = new TestClient(Core, remote, x509Subject);
         Assert.NotNull(client.Handshake(timeout));
         return client;
     }

@@ -31,10 +31,10 @@ public sealed class TestClient
     private int _xid;
     private int _read;
 
-    public TestClient(ServerCore core, string remote = "127.0.0.1")
+    public TestClient(ServerCore core, string remote = "127.0.0.1", string? x509Subject = null)
     {
         Sink = new RecordingSink();
-        Connection = core.Open(Sink, remote);
+        Connection = core.Open(Sink, remote, x509Subject);
     }
 
     public RecordingSink Sink { get; }
@@ -140,6 +140,15 @@ public sealed class TestClient
 
     public GetChildren2Response GetChildren2(string path, bool watch = false) =>
         CallExpect(ErrorCode.Ok, OpCode.GetChildren2, new GetChildren2Request(path, watch)).Decode(GetChildren2Response.Read);
+
+    /// <summary>addauth; returns the reply's error code.</summary>
+    public ErrorCode AddAuth(string scheme, string auth)
+    {
+        Send(OpCode.Auth, new AuthPacket(0, scheme, System.Text.Encoding.UTF8.GetBytes(auth)), Xids.Auth);
+        var f = Next();
+        Assert.Equal(Xids.Auth, f.Header.Xid);
+        return f.Header.Err;
+    }
 
     public void ExpectNoMoreFrames() => Assert.Equal(0, Unread);
 }
