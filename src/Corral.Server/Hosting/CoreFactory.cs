@@ -50,6 +50,8 @@ public sealed class ServerCoreAdapter(ServerCore core) : IHostedCore
 
     public void Tick() => core.Tick();
 
+    public ServerCore? Inspect => core;
+
     public CoreStatistics GetStatistics()
     {
         var s = core.GetStats();
@@ -60,5 +62,6 @@ public sealed class ServerCoreAdapter(ServerCore core) : IHostedCore
     {
         public void Receive(ReadOnlySpan<byte> payload) => connection.Receive(payload);
         public void Disconnected() => connection.Disconnected();
+        public string Identities => string.Join(",", connection.Ids.Select(id => $"{id.Scheme}:{id.IdValue}"));
     }
 }

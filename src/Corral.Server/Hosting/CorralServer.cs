@@ -1,6 +1,8 @@
 using System.Net;
+using Corral.Server.Admin;
 using Corral.Server.Commands;
 using Corral.Server.Configuration;
+using Corral.Server.Metrics;
 using Corral.Server.Network;
 using Corral.Server.Processing;
 using Microsoft.AspNetCore.Builder;
@@ -28,12 +30,17 @@ public sealed class CorralServer : IAsyncDisposable
     private readonly TaskCompletionSource _stoppedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopped;
 
-    private CorralServer(WebApplication app, CoreLoop loop, ConnectionRegistry registry, IPEndPoint endpoint, ILogger log, Task<Exception> fatal)
+    private readonly IDisposable _metrics;
+
+    private CorralServer(WebApplication app, CoreLoop loop, ConnectionRegistry registry, IPEndPoint endpoint, IPEndPoint? admin,
+        IDisposable metrics, ILogger log, Task<Exception> fatal)
     {
         _app = app;
         _loop = loop;
         _registry = registry;
         ClientEndPoint = endpoint;
+        AdminEndPoint = admin;
+        _metrics = metrics;
         _log = log;
         _ = FailStopOnAsync(fatal);
     }
@@ -43,6 +50,9 @@ public sealed class CorralServer : IAsyncDisposable
 
     /// <summary>Why the server stopped itself (a disk failure in the transaction log), or null.</summary>
     public Exception? Failure { get; private set; }
+
+    /// <summary>The admin HTTP server's address and port, or null when admin.enableServer=false.</summary>
+    public IPEndPoint? AdminEndPoint { get; }
 
     /// <summary>How long a stop waits for open connections to flush before aborting them.</summary>
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
@@ -86,24 +96,28 @@ public sealed class CorralServer : IAsyncDisposable
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.TickTime / 2, 10, 100));
         var loop = new CoreLoop(core, tick, time, loggerFactory.CreateLogger<CoreLoop>());
         var fatal = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (core is ILoopBoundCore bound)
+        if (core is ILoopBoundCore loopBound)
         {
             try
             {
                 await loop.InvokeAsync(() =>
                 {
-                    bound.Start(loop, loggerFactory, e => fatal.TrySetResult(e));
+                    loopBound.Start(loop, loggerFactory, e => fatal.TrySetResult(e));
                     return true;
                 }).ConfigureAwait(false);
             }
             catch
             {
                 await loop.DisposeAsync().ConfigureAwait(false);
-                bound.Dispose();
+                loopBound.Dispose();
                 throw;
             }
         }
         var registry = new ConnectionRegistry(options.MaxClientCnxns);
+        var view = new ServerView(loop, registry, options, time);
+        var metrics = new CorralMetrics();
+        var exporter = new PrometheusExporter(metrics.Meter);
+        var limiter = new CostlyCommandLimiter(options.CostlyCommandsPerSecond, time);
         var settings = new ServerRuntimeSettings(
             options.MaxClientCnxns,
             options.MaxUnsentBytesPerConnection,
@@ -121,15 +135,36 @@ public sealed class CorralServer : IAsyncDisposable
         builder.Services.AddSingleton(loop);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(new FourLetterWordResponder(loop, registry, whitelist));
+        builder.Services.AddSingleton(new FourLetterWordResponder(view, whitelist, limiter, metrics));
+        builder.Services.AddSingleton(new GlobalRequestLimit(options.GlobalOutstandingLimit));
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(new AuditLog(loggerFactory.CreateLogger(AuditLog.Category), options.AuditEnable));
         builder.Services.AddSingleton<ZooKeeperConnectionHandler>();
         builder.WebHost.UseKestrelCore();
+        Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? clientListen = null, adminListen = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(address, options.ClientPort, listen => listen.UseConnectionHandler<ZooKeeperConnectionHandler>());
+            kestrel.Listen(address, options.ClientPort, listen =>
+            {
+                clientListen = listen;
+                listen.UseConnectionHandler<ZooKeeperConnectionHandler>();
+            });
+            if (options.AdminEnableServer)
+            {
+                var adminAddress = options.AdminServerAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.AdminServerAddress);
+                kestrel.Listen(adminAddress, options.AdminServerPort, listen => adminListen = listen);
+            }
         });
         var app = builder.Build();
+        if (options.AdminEnableServer)
+        {
+            var endpoint = new AdminEndpoint(view, metrics, exporter,
+                new AdminAuthorizer(options.AdminAuthToken, options.AdminTrustedAddresses), limiter,
+                loggerFactory.CreateLogger<AdminEndpoint>());
+            // The client port runs a connection handler, not HTTP, so only admin requests reach this.
+            app.Run(endpoint.HandleAsync);
+        }
 
         try
         {
@@ -140,13 +175,18 @@ public sealed class CorralServer : IAsyncDisposable
             await loop.DisposeAsync().ConfigureAwait(false);
             (core as IDisposable)?.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
+            exporter.Dispose();
+            metrics.Dispose();
             throw;
         }
 
-        var endpoint = BoundEndPoint(app, address, options.ClientPort);
+        var bound = clientListen?.IPEndPoint is { Port: > 0 } c ? c : BoundEndPoint(app, address, options.ClientPort);
+        view.ClientPort = bound.Port;
+        var admin = adminListen?.IPEndPoint;
         log.LogInformation("Corral {Version} serving clients on {EndPoint} (tickTime={TickTime}, dataDir={DataDir})",
-            ServerVersion.Full, endpoint, options.TickTime, Path.GetFullPath(options.DataDir));
-        return new CorralServer(app, loop, registry, endpoint, log, fatal.Task);
+            ServerVersion.Full, bound, options.TickTime, Path.GetFullPath(options.DataDir));
+        if (admin is not null) log.LogInformation("Admin server listening on {EndPoint}: {Url}, /metrics, /health", admin, options.AdminCommandUrl);
+        return new CorralServer(app, loop, registry, bound, admin, new Disposables(exporter, metrics), log, fatal.Task);
     }
 
     private static IPEndPoint BoundEndPoint(WebApplication app, IPAddress address, int configuredPort)
@@ -178,6 +218,7 @@ public sealed class CorralServer : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync().ConfigureAwait(false);
+            _metrics.Dispose();
             _log.LogInformation("Corral stopped");
             _stoppedSignal.TrySetResult();
         }
@@ -204,4 +245,12 @@ public sealed class CorralServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private sealed class Disposables(params IDisposable[] items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items) item.Dispose();
+        }
+    }
 }

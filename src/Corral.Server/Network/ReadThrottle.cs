@@ -4,11 +4,14 @@ namespace Corral.Server.Network;
 /// Backpressure for one connection. The reader must not run ahead of the core (requests queued for
 /// the processing loop, counted in frames and bytes) nor of the client (response bytes queued but
 /// not yet sent). When any exceeds its limit, <see cref="WaitForRoomAsync"/> parks the reader until
-/// the backlog halves. Thread-safe: the reader, the processing loop and the writer all update it.
+/// the backlog halves. Requests queued for the loop also count against the server-wide
+/// <see cref="GlobalRequestLimit"/>, when there is one. Thread-safe: the reader, the processing
+/// loop and the writer all update it.
 /// </summary>
-public sealed class ReadThrottle(long maxUnsentBytes, long maxQueuedInputBytes, int maxQueuedFrames)
+public sealed class ReadThrottle(long maxUnsentBytes, long maxQueuedInputBytes, int maxQueuedFrames, GlobalRequestLimit? global = null)
 {
     private int _queuedFrames;
+    private readonly TaskCompletionSource _releasedForever = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private readonly object _lock = new();
     private long _unsentBytes;
@@ -23,11 +26,20 @@ public sealed class ReadThrottle(long maxUnsentBytes, long maxQueuedInputBytes, 
 
     public void AddUnsent(long bytes) { lock (_lock) _unsentBytes += bytes; }
     public void RemoveUnsent(long bytes) { lock (_lock) { _unsentBytes -= bytes; WakeIfRoom(); } }
-    public void AddQueuedInput(long bytes) { lock (_lock) { _queuedInputBytes += bytes; _queuedFrames++; } }
-    public void RemoveQueuedInput(long bytes) { lock (_lock) { _queuedInputBytes -= bytes; _queuedFrames--; WakeIfRoom(); } }
+    public void AddQueuedInput(long bytes)
+    {
+        global?.Add();
+        lock (_lock) { _queuedInputBytes += bytes; _queuedFrames++; }
+    }
+
+    public void RemoveQueuedInput(long bytes)
+    {
+        global?.Remove();
+        lock (_lock) { _queuedInputBytes -= bytes; _queuedFrames--; WakeIfRoom(); }
+    }
 
     /// <summary>True while the reader may hand another frame to the loop.</summary>
-    public bool HasRoom { get { lock (_lock) return _released || WithinLimits(); } }
+    public bool HasRoom { get { lock (_lock) return _released || (WithinLimits() && (global?.HasRoom ?? true)); } }
 
     private bool WithinLimits() =>
         _unsentBytes <= maxUnsentBytes && _queuedInputBytes <= maxQueuedInputBytes && _queuedFrames < maxQueuedFrames;
@@ -38,6 +50,7 @@ public sealed class ReadThrottle(long maxUnsentBytes, long maxQueuedInputBytes, 
         lock (_lock)
         {
             _released = true;
+            _releasedForever.TrySetResult();
             _waiter?.TrySetResult();
             _waiter = null;
         }
@@ -47,7 +60,13 @@ public sealed class ReadThrottle(long maxUnsentBytes, long maxQueuedInputBytes, 
     {
         lock (_lock)
         {
-            if (_released || WithinLimits()) return Task.CompletedTask;
+            if (_released) return Task.CompletedTask;
+            if (WithinLimits())
+            {
+                if (global is null || global.HasRoom) return Task.CompletedTask;
+                // Server-wide backlog: wait for it to drain, unless this connection is released first.
+                return Task.WhenAny(global.WaitForRoomAsync(), _releasedForever.Task);
+            }
             _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return _waiter.Task;
         }

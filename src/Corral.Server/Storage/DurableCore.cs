@@ -58,6 +58,10 @@ public sealed class DurableCore : ILoopBoundCore, ITxnCommitter
     }
 
     public ServerCore Core => _core;
+
+    /// <summary>The live core, for the diagnostic four-letter words and admin commands (read on the loop).</summary>
+    public ServerCore? Inspect => _core;
+
     public DurableStore Store => _store;
 
     /// <summary>What startup recovery found (logged when the server starts).</summary>

@@ -27,6 +27,8 @@ public sealed class CorralServerFixture : IZooKeeperServer, IAsyncLifetime
             TickTime = 2000,
             ExtendedTypesEnabled = true,
             MaxClientCnxns = 0,
+            // Port 0: parallel test runs must not collide on the admin server's default 8080.
+            AdminServerPort = 0,
         }, CoreFactory.Create);
     }
 

@@ -59,7 +59,7 @@ public sealed class ServerCommandTests
         squatter.Start();
         int port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
         string dataDir = Directory.CreateTempSubdirectory("corral-cli-").FullName;
-        var (code, _) = await RunCliAsync("server", "--port", port.ToString(), "--data-dir", dataDir);
+        var (code, _) = await RunCliAsync("server", "--port", port.ToString(), "--data-dir", dataDir, "--set", "admin.serverPort=0");
         Assert.Equal(1, code);
     }
 

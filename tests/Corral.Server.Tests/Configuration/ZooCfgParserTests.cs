@@ -17,7 +17,7 @@ public sealed class ZooCfgParserTests
         Assert.Equal(4000, o.EffectiveMinSessionTimeout);
         Assert.Equal(40000, o.EffectiveMaxSessionTimeout);
         Assert.False(o.ExtendedTypesEnabled);
-        Assert.Equal(new HashSet<string> { "srvr", "ruok", "stat", "mntr" }, o.FourLetterWordWhitelist);
+        Assert.Equal(new HashSet<string> { "srvr" }, o.FourLetterWordWhitelist);
         Assert.Equal(60_000, o.ContainerCheckIntervalMs);
         Assert.Equal(100_000, o.SnapCount);
         Assert.True(o.ForceSync);
