@@ -22,6 +22,8 @@ public sealed class Harness
             SuperDigest = options.SuperDigest,
             ContainerCheckIntervalMs = options.ContainerCheckIntervalMs,
             MaxDataBytes = options.MaxDataBytes,
+            EnforceQuota = options.EnforceQuota,
+            QuotaWarning = options.QuotaWarning,
             RandomFill = span => seeded.NextBytes(span),
         };
         Core = new ServerCore(options, Time, committer);
