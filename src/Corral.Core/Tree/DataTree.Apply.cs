@@ -77,6 +77,7 @@ public sealed partial class DataTree
         ApproximateDataSize += c.Path.Length + (c.Data?.Length ?? 0);
         Digest += TreeDigest.NodeHash(parentPath, parent, RawOwner(parent)) - parentHashBefore
                   + TreeDigest.NodeHash(c.Path, node, rawOwner);
+        OnQuotaCreated(c.Path, parentPath, node.Name, node.DataLength);
         triggers?.Add(new WatchTrigger(c.Path, EventType.NodeCreated, GetAcl(node)));
         triggers?.Add(new WatchTrigger(parentPath, EventType.NodeChildrenChanged, GetAcl(parent)));
         return new TxnResult(c.Type, ErrorCode.Ok, c.Path, GetStat(node));
@@ -128,6 +129,7 @@ public sealed partial class DataTree
         Acls.Release(node.AclIndex);
         NodeCount--;
         ApproximateDataSize -= path.Length + node.DataLength;
+        OnQuotaDeleted(path, parentPath, node.Name, node.DataLength);
         triggers?.Add(new WatchTrigger(path, EventType.NodeDeleted, acl));
         triggers?.Add(new WatchTrigger(parentPath, EventType.NodeChildrenChanged, GetAcl(parent)));
         return new TxnResult(type, ErrorCode.Ok, path);
@@ -139,12 +141,14 @@ public sealed partial class DataTree
         if (node is null) return new TxnResult(s.Type, ErrorCode.NoNode);
         long raw = RawOwner(node);
         Digest -= TreeDigest.NodeHash(s.Path, node, raw);
+        int oldLength = node.DataLength;
         ApproximateDataSize += (s.Data?.Length ?? 0) - node.DataLength;
         node.SetData(s.Data, s.Data is null);
         node.Mzxid = h.Zxid;
         node.Mtime = h.Time;
         node.Version = s.Version;
         Digest += TreeDigest.NodeHash(s.Path, node, raw);
+        OnQuotaDataChanged(s.Path, oldLength, node.DataLength);
         triggers?.Add(new WatchTrigger(s.Path, EventType.NodeDataChanged, GetAcl(node)));
         return new TxnResult(s.Type, ErrorCode.Ok, s.Path, GetStat(node));
     }

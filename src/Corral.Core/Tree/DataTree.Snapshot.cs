@@ -140,6 +140,7 @@ public sealed partial class DataTree
         if (computedDigest != digest) throw new InvalidDataException("snapshot digest mismatch");
         Digest = digest;
         LastProcessedZxid = lastZxid;
+        RebuildQuotas();
     }
 
     private long LoadRecord(ReadOnlySpan<byte> bytes, Dictionary<int, IReadOnlyList<Acl>> aclMap)

@@ -46,6 +46,12 @@ public sealed class CorralServerOptions
     public bool ExtendedTypesEnabled { get; set; }
 
     /// <summary>
+    /// zookeeper.enforceQuota: writes over a hard quota (setquota -N/-B) fail with QUOTAEXCEEDED.
+    /// ZooKeeper reads it as a system property; Corral also accepts it in zoo.cfg (docs/quotas.md).
+    /// </summary>
+    public bool EnforceQuota { get; set; }
+
+    /// <summary>
     /// DigestAuthenticationProvider.superDigest ("super:&lt;base64 sha1&gt;"): a digest identity that
     /// bypasses ACLs. ZooKeeper reads it as a system property; Corral also accepts it in zoo.cfg.
     /// </summary>

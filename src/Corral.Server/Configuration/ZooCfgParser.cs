@@ -59,6 +59,8 @@ public static class ZooCfgParser
             case "maxSessionTimeout": o.MaxSessionTimeout = Int(key, value); break;
             case "extendedTypesEnabled":
             case "zookeeper.extendedTypesEnabled": o.ExtendedTypesEnabled = Bool(key, value); break;
+            case "enforceQuota":
+            case "zookeeper.enforceQuota": o.EnforceQuota = Bool(key, value); break;
             case "DigestAuthenticationProvider.superDigest":
             case "zookeeper.DigestAuthenticationProvider.superDigest": o.SuperDigest = NonEmpty(key, value); break;
             case "4lw.commands.whitelist": o.FourLetterWordWhitelist = Whitelist(key, value); break;

@@ -35,6 +35,7 @@ public static class CoreFactory
         MinSessionTimeoutMs = options.EffectiveMinSessionTimeout,
         MaxSessionTimeoutMs = options.EffectiveMaxSessionTimeout,
         ExtendedTypesEnabled = options.ExtendedTypesEnabled,
+        EnforceQuota = options.EnforceQuota,
         SuperDigest = options.SuperDigest,
         ContainerCheckIntervalMs = options.ContainerCheckIntervalMs,
     };

@@ -93,6 +93,7 @@ public sealed class CorralServer : IAsyncDisposable
             log.LogWarning("Ignoring unrecognized configuration key {Key}={Value}", key, value);
 
         var core = coreFactory(options, time);
+        if (core is ServerCoreAdapter real) real.Core.Quotas.Warning = new QuotaWarningLog(loggerFactory.CreateLogger("Corral.Quotas"), time).Report;
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.TickTime / 2, 10, 100));
         var loop = new CoreLoop(core, tick, time, loggerFactory.CreateLogger<CoreLoop>());
         var fatal = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
