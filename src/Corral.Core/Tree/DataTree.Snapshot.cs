@@ -161,9 +161,10 @@ public sealed partial class DataTree
                 var data = r.ReadBufferSpan(out bool dataNull);
                 var node = path == "/" ? Root : new ZNode(System.Text.Encoding.UTF8.GetBytes(ZPath.ChildName(path)), data, dataNull);
                 if (path == "/") node.SetData(data, dataNull);
-                node.Czxid = r.ReadLong(); node.Mzxid = r.ReadLong(); node.Pzxid = r.ReadLong();
-                node.Ctime = r.ReadLong(); node.Mtime = r.ReadLong();
-                node.Version = r.ReadInt(); node.ChildCreations = r.ReadInt(); node.Aversion = r.ReadInt();
+                long czxid = r.ReadLong(), mzxid = r.ReadLong(), pzxid = r.ReadLong();
+                long ctime = r.ReadLong(), mtime = r.ReadLong();
+                int version = r.ReadInt(), childCreations = r.ReadInt(), aversion = r.ReadInt();
+                node.RestoreStat(czxid, mzxid, pzxid, ctime, mtime, version, childCreations, aversion);
                 int aclIndex = r.ReadInt();
                 long owner = r.ReadLong();
                 if (!aclMap.TryGetValue(aclIndex, out var acl)) throw new InvalidDataException($"node {path} uses unknown ACL {aclIndex}");
@@ -187,7 +188,6 @@ public sealed partial class DataTree
     private void ResetEmpty()
     {
         Acls = new AclCache();
-        _owners.Clear();
         _ephemerals.Clear();
         _containers.Clear();
         _ttls.Clear();
