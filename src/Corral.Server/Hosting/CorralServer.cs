@@ -3,6 +3,9 @@ using Corral.Server.Commands;
 using Corral.Server.Configuration;
 using Corral.Server.Network;
 using Corral.Server.Processing;
+using Corral.Server.Security;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -42,6 +45,9 @@ public sealed class CorralServer : IAsyncDisposable
     /// <summary>The address and port actually bound (the real port when clientPort was 0).</summary>
     public IPEndPoint ClientEndPoint { get; }
 
+    /// <summary>The secure (TLS) client port actually bound; null when secureClientPort is not configured.</summary>
+    public IPEndPoint? SecureClientEndPoint { get; private init; }
+
     /// <summary>"127.0.0.1:port", the connect string for a client.</summary>
     public string ConnectString => $"{ClientEndPoint.Address}:{ClientEndPoint.Port}";
 
@@ -74,6 +80,7 @@ public sealed class CorralServer : IAsyncDisposable
         foreach (var (key, value) in options.UnrecognizedKeys)
             log.LogWarning("Ignoring unrecognized configuration key {Key}={Value}", key, value);
 
+        var tls = options.SecureClientPort is null ? null : TlsSettings.Load(options);
         var core = coreFactory(options, time);
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.TickTime / 2, 10, 100));
         var loop = new CoreLoop(core, tick, time, loggerFactory.CreateLogger<CoreLoop>());
@@ -98,10 +105,17 @@ public sealed class CorralServer : IAsyncDisposable
         builder.Services.AddSingleton(new FourLetterWordResponder(loop, registry, whitelist));
         builder.Services.AddSingleton<ZooKeeperConnectionHandler>();
         builder.WebHost.UseKestrelCore();
+        if (tls is not null) builder.WebHost.UseKestrelHttpsConfiguration();
+        ListenOptions? plainListener = null, secureListener = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(address, options.ClientPort, listen => listen.UseConnectionHandler<ZooKeeperConnectionHandler>());
+            kestrel.Listen(address, options.ClientPort, listen =>
+            {
+                plainListener = listen;
+                listen.UseConnectionHandler<ZooKeeperConnectionHandler>();
+            });
+            if (tls is not null) secureListener = ListenSecure(kestrel, options, address, tls);
         });
         var app = builder.Build();
 
@@ -116,10 +130,41 @@ public sealed class CorralServer : IAsyncDisposable
             throw;
         }
 
-        var bound = BoundEndPoint(app, address, options.ClientPort);
+        // Kestrel rewrites each ListenOptions' endpoint with the port it actually bound, which stays
+        // right however many listeners (TLS, admin) there are.
+        var bound = plainListener?.IPEndPoint is { Port: > 0 } p ? p : BoundEndPoint(app, address, options.ClientPort);
         log.LogInformation("Corral {Version} serving clients on {EndPoint} (tickTime={TickTime}, dataDir={DataDir})",
             ServerVersion.Full, bound, options.TickTime, Path.GetFullPath(options.DataDir));
-        return new CorralServer(app, loop, registry, bound, log);
+        if (secureListener?.IPEndPoint is { } secureBound)
+            log.LogInformation("Serving TLS clients on {EndPoint} (ssl.clientAuth={ClientAuth})", secureBound, tls!.ClientAuth);
+        return new CorralServer(app, loop, registry, bound, log) { SecureClientEndPoint = secureListener?.IPEndPoint };
+    }
+
+    /// <summary>The secure client port: TLS (server certificate, optional client certificate) around the same protocol handler.</summary>
+    private static ListenOptions ListenSecure(KestrelServerOptions kestrel, CorralServerOptions options, IPAddress plainAddress, TlsSettings tls)
+    {
+        var address = options.SecureClientPortAddress is null ? plainAddress
+            : options.SecureClientPortAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.SecureClientPortAddress);
+        ListenOptions? secure = null;
+        kestrel.Listen(address, options.SecureClientPort!.Value, listen =>
+        {
+            secure = listen;
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = tls.ServerCertificate,
+                ClientCertificateMode = tls.ClientAuth switch
+                {
+                    ClientAuthMode.Need => ClientCertificateMode.RequireCertificate,
+                    ClientAuthMode.Want => ClientCertificateMode.AllowCertificate,
+                    _ => ClientCertificateMode.NoCertificate,
+                },
+                ClientCertificateValidation = tls.ValidateClientCertificate,
+                SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+                HandshakeTimeout = TimeSpan.FromSeconds(10),
+            });
+            listen.UseConnectionHandler<ZooKeeperConnectionHandler>();
+        });
+        return secure!;
     }
 
     private static IPEndPoint BoundEndPoint(WebApplication app, IPAddress address, int configuredPort)
