@@ -40,6 +40,12 @@ public sealed class CorralClientOptions
     /// <summary>The password of the session named by <see cref="SessionId"/>.</summary>
     public byte[]? SessionPassword { get; set; }
 
+    /// <summary>
+    /// Connect over TLS (to the servers' secureClientPort) with these settings; null (the default)
+    /// uses plain TCP. See docs/security.md.
+    /// </summary>
+    public CorralClientTlsOptions? Tls { get; set; }
+
     /// <summary>Whether hosts are tried in random order (ZooKeeper's behaviour); false keeps the given order.</summary>
     public bool ShuffleHosts { get; set; } = true;
 }

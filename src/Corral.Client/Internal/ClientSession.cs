@@ -193,7 +193,7 @@ internal sealed class ClientSession : IAsyncDisposable
         Connection connection;
         try
         {
-            connection = await Connection.OpenAsync(host, request, connectTimeout, _log, ct).ConfigureAwait(false);
+            connection = await Connection.OpenAsync(host, request, connectTimeout, _log, ct, _options.Tls).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -23,18 +23,18 @@ internal sealed class Connection : IAsyncDisposable
     private const int FlushThreshold = 64 * 1024;
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _input;
     private readonly ConcurrentQueue<PendingRequest> _inFlight = new();
     private readonly ConcurrentQueue<PendingRequest> _authInFlight = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _log;
 
-    private Connection(Socket socket, EndPoint server, ILogger log)
+    private Connection(Socket socket, Stream stream, EndPoint server, ILogger log)
     {
         _socket = socket;
         Server = server;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         _log = log;
     }
@@ -43,7 +43,9 @@ internal sealed class Connection : IAsyncDisposable
     public ConnectResponse Response { get; private set; } = null!;
 
     /// <summary>Connects and performs the ConnectRequest/ConnectResponse handshake within <paramref name="timeout"/>.</summary>
-    public static async Task<Connection> OpenAsync(DnsEndPoint server, ConnectRequest request, TimeSpan timeout, ILogger log, CancellationToken ct)
+    /// <remarks>With <paramref name="tls"/> the TLS handshake comes first and counts against the same timeout.</remarks>
+    public static async Task<Connection> OpenAsync(DnsEndPoint server, ConnectRequest request, TimeSpan timeout, ILogger log, CancellationToken ct,
+        CorralClientTlsOptions? tls = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
@@ -52,7 +54,9 @@ internal sealed class Connection : IAsyncDisposable
         try
         {
             await socket.ConnectAsync(server, deadline.Token).ConfigureAwait(false);
-            connection = new Connection(socket, server, log);
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls is not null) stream = await TlsHandshake.AuthenticateAsync(stream, server.Host, tls, deadline.Token).ConfigureAwait(false);
+            connection = new Connection(socket, stream, server, log);
             using (var frame = new FrameWriter(256))
             {
                 frame.WriteFrame(request);

@@ -6,7 +6,7 @@ namespace Corral.Server.Configuration;
 /// <see cref="ZooCfgParser"/> from a file and/or set directly; command-line overrides are applied
 /// on top, then <see cref="Validate"/> checks the result as a whole.
 /// </summary>
-public sealed class CorralServerOptions
+public sealed partial class CorralServerOptions
 {
     /// <summary>Default directory for snapshots and logs when no dataDir is configured: ./data under the working directory.</summary>
     public const string DefaultDataDir = "data";
@@ -165,6 +165,7 @@ public sealed class CorralServerOptions
         if (GlobalOutstandingLimit < 1) throw Bad("globalOutstandingLimit", GlobalOutstandingLimit, "must be at least 1");
         if (MaxUnsentBytesPerConnection < 64 * 1024)
             throw Bad("MaxUnsentBytesPerConnection", MaxUnsentBytesPerConnection, "must be at least 65536");
+        ValidateSecurity();
     }
 
     private static ConfigurationException Bad(string key, object value, string why) =>

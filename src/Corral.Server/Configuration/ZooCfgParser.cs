@@ -47,6 +47,7 @@ public static class ZooCfgParser
     /// <summary>Applies one key; also used for command-line overrides so they share validation.</summary>
     public static void Apply(CorralServerOptions o, string key, string value)
     {
+        if (SecurityConfigKeys.TryApply(o, key, value)) return;
         switch (key)
         {
             case "tickTime": o.TickTime = Int(key, value); break;

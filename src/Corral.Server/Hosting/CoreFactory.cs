@@ -37,6 +37,8 @@ public static class CoreFactory
         ExtendedTypesEnabled = options.ExtendedTypesEnabled,
         EnforceQuota = options.EnforceQuota,
         SuperDigest = options.SuperDigest,
+        X509Enabled = options.SecureClientPort is not null,
+        X509SuperUser = options.X509SuperUser,
         ContainerCheckIntervalMs = options.ContainerCheckIntervalMs,
     };
 }
@@ -48,6 +50,9 @@ public sealed class ServerCoreAdapter(ServerCore core) : IHostedCore
 
     public IHostedCoreConnection Open(Corral.Core.Server.IConnectionSink sink, string remoteAddress) =>
         new Connection(core.Open(sink, remoteAddress));
+
+    public IHostedCoreConnection Open(Corral.Core.Server.IConnectionSink sink, string remoteAddress, string? x509Subject) =>
+        new Connection(core.Open(sink, remoteAddress, x509Subject));
 
     public void Tick() => core.Tick();
 

@@ -5,6 +5,9 @@ using Corral.Server.Configuration;
 using Corral.Server.Metrics;
 using Corral.Server.Network;
 using Corral.Server.Processing;
+using Corral.Server.Security;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -60,6 +63,9 @@ public sealed class CorralServer : IAsyncDisposable
     /// <summary>The address and port actually bound (the real port when clientPort was 0).</summary>
     public IPEndPoint ClientEndPoint { get; }
 
+    /// <summary>The secure (TLS) client port actually bound; null when secureClientPort is not configured.</summary>
+    public IPEndPoint? SecureClientEndPoint { get; private init; }
+
     /// <summary>"127.0.0.1:port", the connect string for a client.</summary>
     public string ConnectString => $"{ClientEndPoint.Address}:{ClientEndPoint.Port}";
 
@@ -92,8 +98,9 @@ public sealed class CorralServer : IAsyncDisposable
         foreach (var (key, value) in options.UnrecognizedKeys)
             log.LogWarning("Ignoring unrecognized configuration key {Key}={Value}", key, value);
 
+        var tls = options.SecureClientPort is null ? null : TlsSettings.Load(options);
         var core = coreFactory(options, time);
-        if (core is ServerCoreAdapter real) real.Core.Quotas.Warning = new QuotaWarningLog(loggerFactory.CreateLogger("Corral.Quotas"), time).Report;
+        if (core.Inspect is { } inspected) inspected.Quotas.Warning = new QuotaWarningLog(loggerFactory.CreateLogger("Corral.Quotas"), time).Report;
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.TickTime / 2, 10, 100));
         var loop = new CoreLoop(core, tick, time, loggerFactory.CreateLogger<CoreLoop>());
         var fatal = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -142,7 +149,8 @@ public sealed class CorralServer : IAsyncDisposable
         builder.Services.AddSingleton(new AuditLog(loggerFactory.CreateLogger(AuditLog.Category), options.AuditEnable));
         builder.Services.AddSingleton<ZooKeeperConnectionHandler>();
         builder.WebHost.UseKestrelCore();
-        Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? clientListen = null, adminListen = null;
+        if (tls is not null) builder.WebHost.UseKestrelHttpsConfiguration();
+        ListenOptions? clientListen = null, adminListen = null, secureListen = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -151,6 +159,7 @@ public sealed class CorralServer : IAsyncDisposable
                 clientListen = listen;
                 listen.UseConnectionHandler<ZooKeeperConnectionHandler>();
             });
+            if (tls is not null) secureListen = ListenSecure(kestrel, options, address, tls);
             if (options.AdminEnableServer)
             {
                 var adminAddress = options.AdminServerAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.AdminServerAddress);
@@ -181,13 +190,47 @@ public sealed class CorralServer : IAsyncDisposable
             throw;
         }
 
+        // Kestrel rewrites each ListenOptions' endpoint with the port it actually bound, which stays
+        // right however many listeners (TLS, admin) there are.
         var bound = clientListen?.IPEndPoint is { Port: > 0 } c ? c : BoundEndPoint(app, address, options.ClientPort);
         view.ClientPort = bound.Port;
         var admin = adminListen?.IPEndPoint;
         log.LogInformation("Corral {Version} serving clients on {EndPoint} (tickTime={TickTime}, dataDir={DataDir})",
             ServerVersion.Full, bound, options.TickTime, Path.GetFullPath(options.DataDir));
+        if (secureListen?.IPEndPoint is { } secureBound)
+            log.LogInformation("Serving TLS clients on {EndPoint} (ssl.clientAuth={ClientAuth})", secureBound, tls!.ClientAuth);
         if (admin is not null) log.LogInformation("Admin server listening on {EndPoint}: {Url}, /metrics, /health", admin, options.AdminCommandUrl);
-        return new CorralServer(app, loop, registry, bound, admin, new Disposables(exporter, metrics), log, fatal.Task);
+        return new CorralServer(app, loop, registry, bound, admin, new Disposables(exporter, metrics), log, fatal.Task)
+        {
+            SecureClientEndPoint = secureListen?.IPEndPoint,
+        };
+    }
+
+    /// <summary>The secure client port: TLS (server certificate, optional client certificate) around the same protocol handler.</summary>
+    private static ListenOptions ListenSecure(KestrelServerOptions kestrel, CorralServerOptions options, IPAddress plainAddress, TlsSettings tls)
+    {
+        var address = options.SecureClientPortAddress is null ? plainAddress
+            : options.SecureClientPortAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.SecureClientPortAddress);
+        ListenOptions? secure = null;
+        kestrel.Listen(address, options.SecureClientPort!.Value, listen =>
+        {
+            secure = listen;
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = tls.ServerCertificate,
+                ClientCertificateMode = tls.ClientAuth switch
+                {
+                    ClientAuthMode.Need => ClientCertificateMode.RequireCertificate,
+                    ClientAuthMode.Want => ClientCertificateMode.AllowCertificate,
+                    _ => ClientCertificateMode.NoCertificate,
+                },
+                ClientCertificateValidation = tls.ValidateClientCertificate,
+                SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+                HandshakeTimeout = TimeSpan.FromSeconds(10),
+            });
+            listen.UseConnectionHandler<ZooKeeperConnectionHandler>();
+        });
+        return secure!;
     }
 
     private static IPEndPoint BoundEndPoint(WebApplication app, IPAddress address, int configuredPort)

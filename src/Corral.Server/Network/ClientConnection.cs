@@ -46,6 +46,12 @@ public sealed class ClientConnection : IConnectionSink
     public ReadThrottle Throttle { get; }
     public ConnectionOutput Output { get; }
 
+    /// <summary>True when the connection came in on the secure (TLS) client port.</summary>
+    public bool IsSecure { get; init; }
+
+    /// <summary>The RFC 2253 subject of the client certificate presented over TLS, if any.</summary>
+    public string? X509Subject { get; init; }
+
     /// <summary>True once the first bytes turned out to be a four-letter word rather than a ConnectRequest.</summary>
     public bool IsCommand { get; set; }
 

@@ -39,10 +39,15 @@ public sealed class ZooKeeperConnectionHandler(
             return;
         }
 
+        var tls = context.Features.Get<Microsoft.AspNetCore.Http.Features.ITlsConnectionFeature>();
         var connection = new ClientConnection(registry.NextId(), remote,
             new ReadThrottle(settings.MaxUnsentBytesPerConnection, settings.MaxQueuedInputBytesPerConnection,
                 settings.MaxQueuedRequestsPerConnection, globalLimit),
-            loop.Statistics, time, loop.MarkDirty, metrics, audit);
+            loop.Statistics, time, loop.MarkDirty, metrics, audit)
+        {
+            IsSecure = tls is not null,
+            X509Subject = tls?.ClientCertificate is { } certificate ? Security.X509SubjectName.Rfc2253(certificate) : null,
+        };
         try
         {
             await ServeAsync(context, connection).ConfigureAwait(false);

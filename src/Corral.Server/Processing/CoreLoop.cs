@@ -119,7 +119,7 @@ public sealed class CoreLoop : IAsyncDisposable
             // After the core closed a connection or was told it is gone, late frames are dropped.
             if (connection.CoreDisconnected || connection.Output.CloseRequested) return;
             connection.OnFrameReceived(item.Timestamp, item.Buffer.AsSpan(0, item.Length));
-            connection.Core ??= _core.Open(connection, connection.RemoteAddress);
+            connection.Core ??= connection.IsSecure ? _core.Open(connection, connection.RemoteAddress, connection.X509Subject) : _core.Open(connection, connection.RemoteAddress);
             connection.Core.Receive(item.Buffer.AsSpan(0, item.Length));
         }
         catch (Exception e)

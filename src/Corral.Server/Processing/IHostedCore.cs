@@ -12,6 +12,12 @@ public interface IHostedCore
     /// <summary>Starts a connection: the core writes its frames (ConnectResponse first) to <paramref name="sink"/>.</summary>
     IHostedCoreConnection Open(IConnectionSink sink, string remoteAddress);
 
+    /// <summary>
+    /// Starts a connection that arrived over TLS; <paramref name="x509Subject"/> is the client
+    /// certificate's subject (RFC 2253), null when none was presented. Cores without x509 support ignore it.
+    /// </summary>
+    IHostedCoreConnection Open(IConnectionSink sink, string remoteAddress, string? x509Subject) => Open(sink, remoteAddress);
+
     /// <summary>Advances time-driven work: session expiry, container reaping.</summary>
     void Tick();
 

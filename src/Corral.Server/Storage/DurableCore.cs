@@ -144,6 +144,9 @@ public sealed class DurableCore : ILoopBoundCore, ITxnCommitter
 
     public IHostedCoreConnection Open(IConnectionSink sink, string remoteAddress) => _adapter.Open(sink, remoteAddress);
 
+    public IHostedCoreConnection Open(IConnectionSink sink, string remoteAddress, string? x509Subject) =>
+        _adapter.Open(sink, remoteAddress, x509Subject);
+
     public void Tick()
     {
         // Session expiry writes transactions, which need the log: nothing before Start.
