@@ -45,7 +45,8 @@ public sealed partial class ZabPeer
     /// <see cref="Propose"/> here or forwarded by a learner) into the txn proposed at the zxid just assigned, as
     /// ZooKeeper's PrepRequestProcessor does on the leader: <c>(zxid, request) => txn</c>. It is called in zxid
     /// order, once per zxid, and must see the state as it will be once every earlier proposal applies.
-    /// Without it the payload is proposed as it is.</param>
+    /// It must not throw: a request it cannot accept becomes an error txn, as in ZooKeeper. Without it the
+    /// payload is proposed as it is.</param>
     public ZabPeer(ZabOptions options, PersistentState state, Func<SnapshotData> captureSnapshot, long bootNonce,
         Func<long, byte[], byte[]>? prepareTxn = null)
     {
@@ -159,7 +160,11 @@ public sealed partial class ZabPeer
         }
     }
 
-    /// <summary>Submits an opaque transaction. Only an established leader assigns a zxid; a serving learner forwards it.</summary>
+    /// <summary>
+    /// Submits a client request: opaque bytes, which the leader turns into the txn with <c>prepareTxn</c> when it
+    /// assigns the zxid (or proposes as they are without it). Only an established leader assigns a zxid; a
+    /// serving learner forwards the request.
+    /// </summary>
     public ProposeResult Propose(byte[] payload)
     {
         switch (State)

@@ -50,6 +50,8 @@ public sealed class InjectedBugTests(ITestOutputHelper output)
         }
         Assert.True(caught is not null, $"the bug went unnoticed for {MaxSeeds} seeds");
         output.WriteLine($"caught at {caught}");
+        // Every failure report carries the one-line command that replays its seed with a trace (the bug itself is a test-only switch).
+        Assert.Contains($"replay: CORRAL_SIM_SEED={caught.Seed} CORRAL_SIM_TRACE=1 dotnet test tests/Corral.Zab.Tests", caught.ToString());
 
         // The same seed without the bug is clean, so the failure is the bug's and not the seed's.
         var clean = new Simulation.Simulation(new SimulationOptions { Seed = caught.Seed }).Run();

@@ -85,6 +85,8 @@ public sealed partial class Simulation
     public List<ReadRecord> Reads { get; } = [];
     public Dictionary<SyncMode, int> SyncCounts { get; } = new() { [SyncMode.Diff] = 0, [SyncMode.Trunc] = 0, [SyncMode.Snap] = 0 };
     public int Crashes { get; private set; }
+    /// <summary>Partitions (symmetric or asymmetric) started in the safety phase.</summary>
+    public int Partitions { get; private set; }
     public long EventsProcessed { get; private set; }
     public int LinearizabilityInconclusive { get; set; }
     /// <summary>Scripted scenarios: when set, every delivered message is recorded here in delivery order.</summary>
