@@ -137,7 +137,9 @@ public sealed class DurableCore : ILoopBoundCore, ITxnCommitter
         LastSnapshot = task;
         task.ContinueWith(t =>
         {
-            if (t.IsFaulted) _log.LogError(t.Exception!.GetBaseException(), "Snapshot at zxid 0x{Zxid:x} failed; writes go on and the next snapshot retries", writer.StartZxid);
+            if (t.IsFaulted && t.Exception!.GetBaseException() is OperationCanceledException)
+                _log.LogInformation("Snapshot at zxid 0x{Zxid:x} abandoned: the server is stopping", writer.StartZxid);
+            else if (t.IsFaulted) _log.LogError(t.Exception!.GetBaseException(), "Snapshot at zxid 0x{Zxid:x} failed; writes go on and the next snapshot retries", writer.StartZxid);
             else _log.LogInformation("Snapshot {Path} written ({Nodes} znodes, {Bytes} bytes)", t.Result.Path, writer.NodesWritten, t.Result.ContentLength);
         }, TaskScheduler.Default);
     }

@@ -20,6 +20,21 @@ public sealed class ServerCommandTests
     }
 
     [Fact]
+    public void StorageKeysReachTheDurableStore()
+    {
+        string cfg = Path.Combine(Directory.CreateTempSubdirectory("corral-cfg-").FullName, "zoo.cfg");
+        File.WriteAllText(cfg, "dataDir=/d\ndataLogDir=/from/file\nforceSync=no\nsnapCount=5000\nautopurge.snapRetainCount=4\nautopurge.purgeInterval=2\n");
+        var o = ServerCommand.BuildOptions(new FileInfo(cfg), null, null, null, null, dataLogDir: "/from/cli");
+        var storage = Corral.Server.Hosting.CoreFactory.ToStorageOptions(o);
+        Assert.Equal("/d", storage.DataDir);
+        Assert.Equal("/from/cli", storage.EffectiveDataLogDir);
+        Assert.False(storage.ForceSync);
+        Assert.Equal(5000, storage.SnapCount);
+        Assert.Equal(4, storage.SnapRetainCount);
+        Assert.Equal(TimeSpan.FromHours(2), storage.PurgeInterval);
+    }
+
+    [Fact]
     public void OverridesAreValidatedWithTheFile()
     {
         string cfg = Path.Combine(Directory.CreateTempSubdirectory("corral-cfg-").FullName, "zoo.cfg");

@@ -70,6 +70,26 @@ public sealed class DurableServerTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_writes_share_fsyncs_and_each_is_acknowledged_only_once_durable()
+    {
+        await using var server = await CorralServer.StartAsync(Options(), CoreFactory.Create);
+        var durable = (DurableCore)server.Loop.Core;
+        var clients = new List<CorralClient>();
+        for (int c = 0; c < 4; c++) clients.Add(await ConnectAsync(server));
+        long before = durable.Store.Committer.Stats.Txns;
+        // Pipelined: every request is sent before the first reply, so they pile up behind one fsync.
+        var writes = clients.SelectMany((client, c) => Enumerable.Range(0, 100).Select(i => client.CreateAsync($"/g{c}-{i}", "x"))).ToList();
+        var created = await Task.WhenAll(writes);
+        long highest = created.Max(n => n.Stat.Czxid);
+        // Every acknowledged zxid was durable when its reply went out.
+        Assert.True(durable.Store.Committer.DurableZxid >= highest);
+        var (txns, batches, syncs) = durable.Store.Committer.Stats;
+        Assert.True(txns - before >= 400, $"{txns - before} transactions logged");
+        Assert.True(batches < txns - before, $"{batches} fsync batches for {txns - before} transactions: no group commit");
+        foreach (var client in clients) await client.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Session_that_reconnects_within_its_timeout_keeps_its_ephemerals_across_a_restart()
     {
         int port = FreePort.Next();
