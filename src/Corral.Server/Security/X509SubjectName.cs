@@ -75,13 +75,13 @@ public static class X509SubjectName
         return false;
     }
 
-    // RFC 2253 section 2.4: , + " \ < > ; always; # at the start; a space at either end.
+    // RFC 2253 section 2.4 (, + " \ < > ; always; # at the start; a space at either end), plus '=' as Java does.
     private static void AppendEscaped(StringBuilder text, string value)
     {
         for (int i = 0; i < value.Length; i++)
         {
             char c = value[i];
-            bool escape = c is ',' or '+' or '"' or '\\' or '<' or '>' or ';'
+            bool escape = c is ',' or '+' or '"' or '\\' or '<' or '>' or ';' or '='
                           || (i == 0 && c is '#' or ' ')
                           || (i == value.Length - 1 && c == ' ');
             if (escape) text.Append('\\');

@@ -70,6 +70,36 @@ public sealed class TlsTests(TlsServerFixture fx) : IClassFixture<TlsServerFixtu
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CorralClient.ConnectAsync(options, cts.Token));
     }
 
+    [Fact]
+    public async Task A_pkcs12_key_store_with_client_auth_want_accepts_clients_without_certificates()
+    {
+        string dataDir = Directory.CreateTempSubdirectory("corral-tls-want-").FullName;
+        await using var server = await TlsServerFixture.StartAsync(dataDir, o =>
+        {
+            o.SslKeyStoreLocation = fx.Certs.ServerPfx;
+            o.SslKeyStorePassword = TestCertificates.Password;
+            o.SslTrustStoreLocation = fx.Certs.CaPfx;
+            o.SslTrustStorePassword = TestCertificates.Password;
+            o.SslClientAuth = ClientAuthMode.Want;
+        });
+        try
+        {
+            var options = Options(null);
+            options.ConnectionString = $"127.0.0.1:{server.SecureClientEndPoint!.Port}";
+            await using (var anonymous = await CorralClient.ConnectAsync(options).Within())
+                Assert.Equal([new ClientInfo("ip", "127.0.0.1")], await anonymous.WhoAmIAsync().Within());
+
+            options.Tls!.ClientCertificate = fx.Certs.Client;
+            await using var identified = await CorralClient.ConnectAsync(options).Within();
+            Assert.Contains(new ClientInfo("x509", TestCertificates.ClientSubject), await identified.WhoAmIAsync().Within());
+        }
+        finally
+        {
+            await server.StopAsync();
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
     /// <summary>
     /// A raw TLS connection: true when the server answers a ConnectRequest with a session, false when
     /// the handshake fails or the server closes the connection instead (TLS 1.3 reports a refused
