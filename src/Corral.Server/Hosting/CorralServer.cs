@@ -72,6 +72,9 @@ public sealed class CorralServer : IAsyncDisposable
     /// <summary>The live connections (diagnostics and tests).</summary>
     public ConnectionRegistry Connections => _registry;
 
+    /// <summary>globalOutstandingLimit's server-wide count of requests queued for the loop (diagnostics and tests).</summary>
+    public GlobalRequestLimit OutstandingLimit => _app.Services.GetRequiredService<GlobalRequestLimit>();
+
     /// <summary>Loop access for diagnostics and tests (queries run on the processing loop).</summary>
     public CoreLoop Loop => _loop;
 

@@ -18,7 +18,7 @@ public sealed class AuditLog(ILogger logger, bool enabled)
     /// <summary>True for the operations ZooKeeper audits (the ones that change state).</summary>
     public static bool IsAudited(OpCode op) => op is OpCode.Create or OpCode.Create2 or OpCode.CreateTtl or OpCode.CreateContainer
         or OpCode.Delete or OpCode.DeleteContainer or OpCode.SetData or OpCode.SetAcl or OpCode.Multi or OpCode.Reconfig
-        or OpCode.CloseSession or OpCode.CreateSession;
+        or OpCode.CloseSession;
 
     /// <summary>ZooKeeper's audit operation names.</summary>
     public static string OperationName(OpCode op) => op switch
@@ -30,7 +30,6 @@ public sealed class AuditLog(ILogger logger, bool enabled)
         OpCode.Multi => "multiOperation",
         OpCode.Reconfig => "reconfig",
         OpCode.CloseSession => "closeSession",
-        OpCode.CreateSession => "createSession",
         _ => op.ToString(),
     };
 

@@ -70,6 +70,9 @@ public sealed class ClientConnection : IConnectionSink
     /// <summary>Loop only: frames sent to the client (stat's sent).</summary>
     internal long PacketsSent { get; set; }
 
+    /// <summary>Loop only: requests held back while this connection's unsent output is over the limit.</summary>
+    internal Queue<CoreLoop.WorkItem> HeldBack { get; } = new();
+
     /// <summary>Loop only: cons' per-connection figures (session, last operation, latencies).</summary>
     public ConnectionDetails Details { get; }
 

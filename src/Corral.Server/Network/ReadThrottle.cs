@@ -24,19 +24,56 @@ public sealed class ReadThrottle(long maxUnsentBytes, long maxQueuedInputBytes, 
     /// <summary>True while the reader is parked waiting for the backlog to drain.</summary>
     public bool IsReaderParked { get { lock (_lock) return _waiter is not null; } }
 
+    private Action? _onDrained;
+
     public void AddUnsent(long bytes) { lock (_lock) _unsentBytes += bytes; }
-    public void RemoveUnsent(long bytes) { lock (_lock) { _unsentBytes -= bytes; WakeIfRoom(); } }
+
+    public void RemoveUnsent(long bytes)
+    {
+        Action? drained = null;
+        lock (_lock)
+        {
+            _unsentBytes -= bytes;
+            WakeIfRoom();
+            if (_onDrained is not null && _unsentBytes <= maxUnsentBytes / 2)
+            {
+                drained = _onDrained;
+                _onDrained = null;
+            }
+        }
+        drained?.Invoke();
+    }
+
+    /// <summary>True while more response bytes are queued than the limit allows: the loop holds this connection's requests back.</summary>
+    public bool OverUnsentLimit { get { lock (_lock) return !_released && _unsentBytes > maxUnsentBytes; } }
+
+    /// <summary>
+    /// Runs <paramref name="onDrained"/> once the unsent output has halved. Returns false (and does
+    /// not register) when it already has room, so the caller carries on itself.
+    /// </summary>
+    public bool ResumeWhenDrained(Action onDrained)
+    {
+        lock (_lock)
+        {
+            if (_released || _unsentBytes <= maxUnsentBytes) return false;
+            _onDrained = onDrained;
+            return true;
+        }
+    }
     public void AddQueuedInput(long bytes)
     {
         global?.Add();
         lock (_lock) { _queuedInputBytes += bytes; _queuedFrames++; }
     }
 
-    public void RemoveQueuedInput(long bytes)
+    public void RemoveQueuedInput(long bytes, bool countedGlobally = true)
     {
-        global?.Remove();
+        if (countedGlobally) global?.Remove();
         lock (_lock) { _queuedInputBytes -= bytes; _queuedFrames--; WakeIfRoom(); }
     }
+
+    /// <summary>A queued request was held back by the loop: it no longer counts against the server-wide limit.</summary>
+    public void LeaveGlobalCount() => global?.Remove();
 
     /// <summary>True while the reader may hand another frame to the loop.</summary>
     public bool HasRoom { get { lock (_lock) return _released || (WithinLimits() && (global?.HasRoom ?? true)); } }
@@ -51,6 +88,8 @@ public sealed class ReadThrottle(long maxUnsentBytes, long maxQueuedInputBytes, 
         {
             _released = true;
             _releasedForever.TrySetResult();
+            _onDrained?.Invoke(); // the loop drops or finishes what it held back
+            _onDrained = null;
             _waiter?.TrySetResult();
             _waiter = null;
         }
