@@ -1,15 +1,42 @@
 using Corral.Server.Configuration;
+using Corral.Server.Hosting;
 
 namespace Corral.Server.Tests.Fixtures;
 
 /// <summary>
-/// The shared in-process Corral fixture (tests/Shared) with the default four-letter-word whitelist,
-/// configured like <see cref="ApacheZooKeeperFixture"/>.
+/// An in-process Corral server with the real core on a free loopback port, configured like the
+/// Apache ZooKeeper fixture (tickTime 2000, TTL enabled, containers reaped every 500 ms, unlimited
+/// connections per address). Stopped by the test class when it is done.
 /// </summary>
-public sealed class CorralServerFixture : Corral.Tests.Shared.CorralServerFixture
+public sealed class CorralServerFixture : IAsyncLifetime
 {
-    protected override void Configure(CorralServerOptions options) =>
-        options.FourLetterWordWhitelist = CorralServerOptions.DefaultFourLetterWordWhitelist;
+    private string _dataDir = "";
+
+    public CorralServer Server { get; private set; } = null!;
+    public int Port => Server.ClientEndPoint.Port;
+    public string ConnectString => Server.ConnectString;
+
+    public static CorralServerOptions Options(string dataDir) => new()
+    {
+        ClientPort = 0,
+        DataDir = dataDir,
+        TickTime = 2000,
+        ExtendedTypesEnabled = true,
+        ContainerCheckIntervalMs = 500,
+        MaxClientCnxns = 0,
+    };
+
+    public async Task InitializeAsync()
+    {
+        _dataDir = Directory.CreateTempSubdirectory("corral-server-").FullName;
+        Server = await CorralServer.StartAsync(Options(_dataDir), CoreFactory.Create);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.StopAsync();
+        Directory.Delete(_dataDir, recursive: true);
+    }
 }
 
 /// <summary>One in-process Corral server shared by the suites that run against the real core.</summary>
