@@ -48,6 +48,8 @@ CFG
       [ -x "$corral" ] || { echo "servers.sh: $corral is not built (bench/servers.sh build)" >&2; return 1; }
       nohup "$corral" server --config "$dir/zoo.cfg" >>"$dir/server.log" 2>&1 </dev/null &
       server_pid=$!
+      # Not a job of this shell: a kill -9 then prints no "Killed" line (bash still reaps it).
+      disown "$server_pid" 2>/dev/null || true
       ;;
     *) echo "servers.sh: unknown server $name (zk or corral)" >&2; return 1 ;;
   esac
