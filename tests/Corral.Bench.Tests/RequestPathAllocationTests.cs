@@ -22,7 +22,7 @@ public class RequestPathAllocationTests
         public int LastLength;
         public ErrorCode LastError;
         /// <summary>The last frame, copied into a buffer allocated once (copying must not allocate).</summary>
-        public readonly byte[] Last = new byte[8192];
+        public readonly byte[] Last = new byte[64 * 1024];
 
         public void Send(ReadOnlySpan<byte> frame)
         {
@@ -120,6 +120,21 @@ public class RequestPathAllocationTests
     {
         long bytes = PerRequest(Request(4, OpCode.Exists, new ExistsRequest(Key, false)), ReplyFrame + Stat.EncodedSize);
         Assert.Equal(1024, LastReplyBody(ExistsResponse.Read).Stat.DataLength);
+        Assert.InRange(bytes, 0, 255);
+    }
+
+    /// <summary>
+    /// Was 48,288 bytes: a List plus one string per child. Now each name goes from
+    /// its znode's UTF-8 bytes into the frame; what remains is the decoded request.
+    /// </summary>
+    [Fact]
+    public void GetChildren2_of_1000_children_allocates_no_names()
+    {
+        long bytes = PerRequest(Request(6, OpCode.GetChildren2, new GetChildren2Request("/bench", false)),
+            ReplyFrame + 4 + 1000 * (4 + "k0000000".Length) + Stat.EncodedSize);
+        var reply = LastReplyBody(GetChildren2Response.Read);
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"k{i:D7}"), reply.Children!.Order(StringComparer.Ordinal));
+        Assert.Equal(1000, reply.Stat.NumChildren);
         Assert.InRange(bytes, 0, 255);
     }
 

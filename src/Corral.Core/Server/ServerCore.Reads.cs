@@ -40,17 +40,19 @@ public sealed partial class ServerCore
             case OpCode.GetChildren:
             {
                 var q = (GetChildrenRequest)request.Body!;
-                var code = GetChildren(conn, q.Path, out var children, out _);
+                var node = FindReadable(conn, q.Path, out var code);
                 if (code == ErrorCode.Ok && q.Watch) _watches.AddChildWatch(q.Path!, conn);
-                SendReply(conn, request.Xid, zxid, code, code == ErrorCode.Ok ? new GetChildrenResponse(children) : null);
+                if (node is null) SendReply(conn, request.Xid, zxid, code);
+                else SendChildrenReply(conn, request.Xid, zxid, node, withStat: false);
                 break;
             }
             case OpCode.GetChildren2:
             {
                 var q = (GetChildren2Request)request.Body!;
-                var code = GetChildren(conn, q.Path, out var children, out var stat);
+                var node = FindReadable(conn, q.Path, out var code);
                 if (code == ErrorCode.Ok && q.Watch) _watches.AddChildWatch(q.Path!, conn);
-                SendReply(conn, request.Xid, zxid, code, code == ErrorCode.Ok ? new GetChildren2Response(children, stat) : null);
+                if (node is null) SendReply(conn, request.Xid, zxid, code);
+                else SendChildrenReply(conn, request.Xid, zxid, node, withStat: true);
                 break;
             }
             case OpCode.GetAcl:

@@ -49,6 +49,25 @@ public sealed partial class ServerCore
         FinishReply(conn, xid, zxid);
     }
 
+    /// <summary>
+    /// A getChildren(2) reply written straight from the child set: each name goes from its znode's
+    /// UTF-8 bytes into the frame (a jute string is a length and UTF-8 bytes), with no list and no
+    /// strings. Same bytes as GetChildrenResponse / GetChildren2Response.
+    /// </summary>
+    private void SendChildrenReply(CoreConnection conn, int xid, long zxid, ZNode node, bool withStat)
+    {
+        if (conn.IsClosed) return;
+        _frame.Reset();
+        _frame.BeginFrame();
+        var w = new JuteWriter(_frame);
+        new ReplyHeader(xid, zxid, ErrorCode.Ok).Write(ref w);
+        w.WriteInt(node.ChildCount);
+        if (node.Children is { } children)
+            foreach (var child in children) w.WriteBuffer(child.NameBytes);
+        if (withStat) _tree.GetStat(node).Write(ref w);
+        FinishReply(conn, xid, zxid);
+    }
+
     /// <summary>An exists (or any stat-only) reply without allocating a response object.</summary>
     private void SendStatReply(CoreConnection conn, int xid, long zxid, Stat stat)
     {

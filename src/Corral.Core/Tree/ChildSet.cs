@@ -134,11 +134,30 @@ internal sealed class ChildSet : IEnumerable<ZNode>
 
     private static int Next(int i, int length) => i + 1 == length ? 0 : i + 1;
 
-    public IEnumerator<ZNode> GetEnumerator()
-    {
-        foreach (var n in _slots)
-            if (n is not null) yield return n;
-    }
+    /// <summary>A struct enumerator, so that walking the children (replies, snapshots) allocates nothing.</summary>
+    public Enumerator GetEnumerator() => new(_slots);
+
+    IEnumerator<ZNode> IEnumerable<ZNode>.GetEnumerator() => GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public struct Enumerator(ZNode?[] slots) : IEnumerator<ZNode>
+    {
+        private int _index = -1;
+
+        public readonly ZNode Current => slots[_index]!;
+
+        readonly object IEnumerator.Current => Current;
+
+        public bool MoveNext()
+        {
+            while (++_index < slots.Length)
+                if (slots[_index] is not null) return true;
+            return false;
+        }
+
+        public void Reset() => _index = -1;
+
+        public readonly void Dispose() { }
+    }
 }
