@@ -225,7 +225,10 @@ public sealed class KillNineCrashTests(ITestOutputHelper output) : IDisposable
                         SessionTimeout = TimeSpan.FromSeconds(4),
                         ConnectTimeout = TimeSpan.FromSeconds(5),
                         RetryPolicy = new RetryNever(),
-                    });
+                    })
+                    // Bounded here too: a handshake cut by SIGKILL has been seen to leave ConnectAsync
+                    // pending past its ConnectTimeout (a Corral.Client issue, reported).
+                    .WaitAsync(TimeSpan.FromSeconds(15));
                 }
                 catch (Exception) when (DateTime.UtcNow < end)
                 {
