@@ -57,7 +57,7 @@ public sealed class KillNineCrashTests(ITestOutputHelper output) : IDisposable
             using var server = ServerProcess.Start(config, port);
             try
             {
-                await using var checker = await server.ConnectAsync();
+                var checker = await server.ConnectAsync();
                 if (cycle == 0)
                 {
                     await checker.CreateAsync("/crash", "");
@@ -71,6 +71,7 @@ public sealed class KillNineCrashTests(ITestOutputHelper output) : IDisposable
                     writers[c].Acked = present;
                     writers[c].Next = present + 1;
                 }
+                await DisposeQuietlyAsync(checker);
                 if (cycle == cycles) break; // the last start only checks
                 if (!longRun && cycle >= 3 && clock.Elapsed > budget)
                 {
@@ -131,7 +132,34 @@ public sealed class KillNineCrashTests(ITestOutputHelper output) : IDisposable
         {
             return; // killed before this writer got a session (a server that never serves fails the acked > 0 check)
         }
-        await using var _ = client;
+        try
+        {
+            await WriteUntilKilledAsync(client, c, state, stop);
+        }
+        finally
+        {
+            await DisposeQuietlyAsync(client);
+        }
+    }
+
+    /// <summary>
+    /// A client whose server was SIGKILLed must not hold up the test: its disposal is given a
+    /// bounded time (the session dies with the server anyway).
+    /// </summary>
+    private static async Task DisposeQuietlyAsync(CorralClient client)
+    {
+        try
+        {
+            await client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception)
+        {
+            // closing a session on a dead server fails or times out: nothing to check here
+        }
+    }
+
+    private static async Task WriteUntilKilledAsync(CorralClient client, int c, WriterState state, CancellationToken stop)
+    {
         while (!stop.IsCancellationRequested)
         {
             long i = state.Next;
@@ -141,7 +169,9 @@ public sealed class KillNineCrashTests(ITestOutputHelper output) : IDisposable
                 await client.Transaction()
                     .Create($"/crash/c{c}/n{i:D9}", Encoding.UTF8.GetBytes($"writer {c} write {i}"))
                     .SetData($"/crash/c{c}", i.ToString())
-                    .CommitAsync(CancellationToken.None);
+                    .CommitAsync(CancellationToken.None)
+                    // Bounded: a reply that never comes is simply not an acknowledgement.
+                    .WaitAsync(TimeSpan.FromSeconds(30));
             }
             catch (Exception)
             {
@@ -195,7 +225,10 @@ public sealed class KillNineCrashTests(ITestOutputHelper output) : IDisposable
                         SessionTimeout = TimeSpan.FromSeconds(4),
                         ConnectTimeout = TimeSpan.FromSeconds(5),
                         RetryPolicy = new RetryNever(),
-                    });
+                    })
+                    // Bounded here too: a handshake cut by SIGKILL has been seen to leave ConnectAsync
+                    // pending past its ConnectTimeout (a Corral.Client issue, reported).
+                    .WaitAsync(TimeSpan.FromSeconds(15));
                 }
                 catch (Exception) when (DateTime.UtcNow < end)
                 {
