@@ -25,6 +25,15 @@ public sealed class ApacheZooKeeperFixture : IZooKeeperServer, IAsyncLifetime
     public int Port { get; private set; }
     public bool Is38 => true;
 
+    /// <summary>More zoo.cfg lines (the TLS companion run adds a secure port), set before InitializeAsync.</summary>
+    public string ExtraConfig { get; init; } = "";
+
+    /// <summary>More jars from /usr/share/java for the class path, set before InitializeAsync.</summary>
+    public IReadOnlyList<string> ExtraJars { get; init; } = [];
+
+    /// <summary>More JVM arguments, set before InitializeAsync.</summary>
+    public IReadOnlyList<string> ExtraJvmArgs { get; init; } = [];
+
     public async Task InitializeAsync()
     {
         _dir = Directory.CreateTempSubdirectory("corral-zk-").FullName;
@@ -38,6 +47,7 @@ public sealed class ApacheZooKeeperFixture : IZooKeeperServer, IAsyncLifetime
             4lw.commands.whitelist=*
             admin.enableServer=false
             maxClientCnxns=0
+            {ExtraConfig}
             """);
         var psi = new ProcessStartInfo("java")
         {
@@ -45,12 +55,14 @@ public sealed class ApacheZooKeeperFixture : IZooKeeperServer, IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-        {
+        string[] args =
+        [
             "-Xmx256m", "-Dzookeeper.extendedTypesEnabled=true", "-Dzookeeper.admin.enableServer=false",
-            "-cp", string.Join(':', Jars.Select(j => "/usr/share/java/" + j)),
+            .. ExtraJvmArgs,
+            "-cp", string.Join(':', Jars.Concat(ExtraJars).Select(j => "/usr/share/java/" + j)),
             "org.apache.zookeeper.server.ZooKeeperServerMain", cfg,
-        }) psi.ArgumentList.Add(arg);
+        ];
+        foreach (var arg in args) psi.ArgumentList.Add(arg);
         _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start java");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
