@@ -78,7 +78,7 @@ public sealed class CorralServer : IAsyncDisposable
         foreach (var word in options.FourLetterWordWhitelist.Where(w => w != "*" && !FourLetterWordPolicy.Implemented.Contains(w)))
             log.LogWarning("4lw.commands.whitelist names {Word}, which Corral does not implement; it will be refused", word);
         foreach (var (key, value) in options.UnrecognizedKeys)
-            log.LogWarning("Ignoring unrecognized configuration key {Key}={Value}", key, value);
+            log.LogWarning("Ignoring unrecognized configuration key {Key}={Value}", key, CorralServerOptions.LoggableValue(key, value));
 
         var tls = options.SecureClientPort is null ? null : TlsSettings.Load(options);
         var core = coreFactory(options, time);
