@@ -4,9 +4,11 @@
 # For each server: start it standalone with equivalent settings (fsync on, same tickTime), run the
 # same workloads with `corral bench` (100% reads, 100% writes, 90/10 mix, create-delete) charging
 # the server's CPU time from /proc to each operation, then restart it empty, load 100k and 1M
-# znodes of 100 bytes measuring resident memory, and time a restart holding them. Prints one
-# table (also written to OUT/compare.md, raw JSON beside it). Every bench run must report zero
-# errors; any error makes the script exit non-zero.
+# znodes of 100 bytes measuring resident memory, and time two restarts holding them: after a
+# clean stop (SIGTERM) and after kill -9. Servers are started and stopped by bench/servers.sh.
+# Prints one side-by-side table (also written to OUT/compare.md, raw JSON beside it). Every bench
+# run must report zero errors and every restart must serve the last znode; any failure makes the
+# script exit non-zero.
 #
 # Usage: bench/compare.sh [--quick] [--servers zk,corral] [--duration S] [--warmup S]
 #                         [--clients N] [--window N] [--znodes "100000 1000000"] [--no-memory]
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
     --no-memory) memory=0; shift ;;
     --ensemble) ensemble=1 memory=0; shift ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 1 ;;
   esac
 done
@@ -49,50 +51,24 @@ if [ ! -f /usr/share/java/zookeeper.jar ]; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q zookeeper
 fi
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+. bench/servers.sh
 log "building corral (Release)"
-dotnet build src/Corral.Cli -c Release -nologo -v:q >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
-corral="$repo/src/Corral.Cli/bin/Release/net10.0/corral"
-
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+corral_build >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
 
 started_pid=""    # the server (standalone), or the first of an ensemble
 started_pids=()   # every process started by start_server / start_ensemble
+# stop_server [--kill]: stops every started process, cleanly or (--kill) as a crash.
 stop_server() {
   local pid
-  for pid in "${started_pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
+  for pid in "${started_pids[@]}"; do server_stop "$pid" "${1:-}"; done
   started_pid="" started_pids=()
 }
 trap stop_server EXIT
 
-# start_server NAME PORT DIR: starts the server in the background, sets started_pid.
+# start_server NAME PORT DIR: starts the server in the background (bench/servers.sh), sets started_pid.
 start_server() {
-  local name=$1 port=$2 dir=$3
-  mkdir -p "$dir"
-  case "$name" in
-    zk) started_pid=$(bench/zk-standalone.sh "$port" "$dir" "$tick") ;;
-    corral)
-      # The same zoo.cfg keys ZooKeeper gets (bench/zk-standalone.sh): Corral reads zoo.cfg too.
-      mkdir -p "$dir/data"
-      cat >"$dir/zoo.cfg" <<CFG
-tickTime=$tick
-dataDir=$dir/data
-clientPort=$port
-clientPortAddress=127.0.0.1
-maxClientCnxns=0
-admin.enableServer=false
-forceSync=yes
-4lw.commands.whitelist=*
-CFG
-      nohup "$corral" server --config "$dir/zoo.cfg" >"$dir/server.log" 2>&1 </dev/null &
-      started_pid=$!
-      ;;
-  esac
+  server_start "$1" "$2" "$3" "$tick"
+  started_pid=$server_pid
   started_pids=("$started_pid")
 }
 
@@ -108,7 +84,22 @@ start_ensemble() {
   hosts="127.0.0.1:${ports[0]},127.0.0.1:${ports[1]},127.0.0.1:${ports[2]}"
 }
 
-wait_ready() { "$corral" bench wait-ready --hosts "127.0.0.1:$1" --path "${2:-/}" --timeout "${3:-120}" | sed -n 's/^ready_unix_ms=//p'; }
+wait_ready() { server_wait_ready "$@"; }
+
+# timed_restart NAME PORT DIR PATH: starts the server (in this shell, so stop_server can stop it)
+# and sets restart_ms to the ms from process start until a read of PATH succeeds; fails if that
+# does not happen within 120 s.
+timed_restart() {
+  local name=$1 port=$2 dir=$3 path=$4 probe begin ready
+  restart_ms=null
+  "$corral" bench wait-ready --hosts "127.0.0.1:$port" --path "$path" --timeout 120 >"$dir.ready" &
+  probe=$!
+  begin=$(date +%s%3N)
+  start_server "$name" "$port" "$dir"
+  wait "$probe" || return 1
+  ready=$(sed -n 's/^ready_unix_ms=//p' "$dir.ready")
+  restart_ms=$((ready - begin))
+}
 
 has_server() {
   case "$1" in
@@ -172,21 +163,26 @@ for server in "${server_list[@]}"; do
       fi
       echo "{\"znodes\": $n, \"rss_kb\": $rss, \"rss_after_gc_kb\": $gc_rss}" >"$out/$server-mem-$n.json"
     done
-    log "$server: restart holding $loaded znodes"
-    stop_server
-    "$corral" bench wait-ready --hosts "127.0.0.1:$port" --path "$last" --timeout 120 >"$out/$server-ready.txt" &
-    probe=$!
-    begin=$(date +%s%3N)
-    start_server "$server" "$port" "$dir/mem"
-    if wait "$probe"; then
-      ready=$(sed -n 's/^ready_unix_ms=//p' "$out/$server-ready.txt")
-      echo "{\"znodes\": $loaded, \"restart_ms\": $((ready - begin))}" >"$out/$server-restart.json"
-    elif wait_ready "$port" / 5 >/dev/null; then
-      log "$server restarted but lost its znodes ($last is missing)"; failed=1
-      echo "{\"znodes\": $loaded, \"restart_ms\": null, \"note\": \"restarted without its znodes (not durable in this build)\"}" >"$out/$server-restart.json"
-    else
-      log "$server did not serve $last within 120 s of restarting (see $dir/mem)"; failed=1
-    fi
+    # First a crash right after loading (kill -9 while serving: the log since the last snapshot
+    # is replayed), then a clean stop (SIGTERM) of the restarted server.
+    restarts=() notes=()
+    for how in kill clean; do
+      log "$server: restart holding $loaded znodes after a $how stop"
+      if [ "$how" = kill ]; then stop_server --kill; else stop_server; fi
+      if timed_restart "$server" "$port" "$dir/mem" "$last"; then
+        restarts+=("$restart_ms")
+      else
+        restarts+=(null) failed=1
+        if wait_ready "$port" / 5 >/dev/null; then
+          log "$server restarted ($how) but lost its znodes ($last is missing)"; notes+=("lost its znodes after a $how restart")
+          break   # they are gone: the next restart cannot have them either
+        else
+          log "$server did not serve $last within 120 s of a $how restart (see $dir/mem)"; notes+=("no reply within 120 s after a $how restart")
+        fi
+      fi
+    done
+    note=$(IFS=';'; echo "${notes[*]:-}")
+    echo "{\"znodes\": $loaded, \"restart_after_kill_ms\": ${restarts[0]}, \"restart_ms\": ${restarts[1]:-null}, \"note\": \"$note\"}" >"$out/$server-restart.json"
     stop_server
   fi
 done

@@ -7,6 +7,11 @@ need=()
 /usr/bin/python3 -c 'import kazoo' 2>/dev/null || need+=(python3-kazoo)
 command -v cli_mt >/dev/null 2>&1 || need+=(zookeeper-bin)
 [ -f /usr/include/zookeeper/zookeeper.h ] || need+=(libzookeeper-mt-dev)
+# Monitoring interop (docs/operations.md): zktop driven through pyte, mntr through nc, /metrics through prometheus_client.
+[ -f /usr/lib/python3/dist-packages/zktop.py ] || need+=(zktop)
+/usr/bin/python3 -c 'import pyte' 2>/dev/null || need+=(python3-pyte)
+/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || need+=(python3-prometheus-client)
+command -v nc >/dev/null 2>&1 || need+=(netcat-openbsd)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

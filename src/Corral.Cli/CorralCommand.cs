@@ -15,6 +15,7 @@ public static class CorralCommand
         root.Add(PurgeCommand.Create());
         root.Add(ShellCommand.Create());
         root.Add(BenchCommand.Create());
+        root.Add(RecoveryBenchCommand.Create());
         return root;
     }
 

@@ -47,6 +47,7 @@ public class ZooKeeperException : Exception
         ErrorCode.SessionMoved => "Session moved",
         ErrorCode.RuntimeInconsistency => "RuntimeInconsistency",
         ErrorCode.SystemError => "SystemError",
+        ErrorCode.QuotaExceeded => "Quota has exceeded",
         _ => code.ToString(),
     };
 
@@ -67,6 +68,7 @@ public class ZooKeeperException : Exception
         ErrorCode.Unimplemented => new UnimplementedException(path),
         ErrorCode.OperationTimeout => new OperationTimeoutException(path),
         ErrorCode.NoWatcher => new NoWatcherException(path),
+        ErrorCode.QuotaExceeded => new QuotaExceededException(path),
         _ => new ZooKeeperException(code, path),
     };
 }
@@ -83,6 +85,8 @@ public sealed class NoChildrenForEphemeralsException(string? path = null) : ZooK
 public sealed class UnimplementedException(string? path = null) : ZooKeeperException(ErrorCode.Unimplemented, path);
 public sealed class OperationTimeoutException(string? path = null) : ZooKeeperException(ErrorCode.OperationTimeout, path);
 public sealed class NoWatcherException(string? path = null) : ZooKeeperException(ErrorCode.NoWatcher, path);
+/// <summary>The write would take a subtree over a hard quota (servers with enforceQuota on; see docs/quotas.md).</summary>
+public sealed class QuotaExceededException(string? path = null) : ZooKeeperException(ErrorCode.QuotaExceeded, path);
 
 /// <summary>The connection broke before the reply arrived: the operation may or may not have been applied.</summary>
 public sealed class ConnectionLossException(string? path = null, Exception? inner = null)

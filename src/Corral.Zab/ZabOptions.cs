@@ -44,4 +44,11 @@ internal enum InjectedBug
     /// logs only after UPTODATE (ZOOKEEPER-3911 and 4643 together).
     /// </summary>
     AckNewLeaderBeforeLoggingSyncTxns = 2,
+    /// <summary>The leader commits a proposal as soon as it has logged it itself, without waiting for a quorum of ACKs.</summary>
+    CommitWithoutQuorum = 4,
+    /// <summary>
+    /// The leader's new epoch is the largest acceptedEpoch of its quorum instead of one more, so learners that
+    /// already promised that epoch (to an earlier leader) accept it again and two leaders share an epoch.
+    /// </summary>
+    NewEpochNotIncremented = 8,
 }

@@ -24,7 +24,8 @@ public sealed partial class ZabPeer
     private void OnEpochCandidate(LeaderState l, int sid, long lastAcceptedEpoch)
     {
         if (!l.WaitingForNewEpoch) return;
-        if (lastAcceptedEpoch >= l.Epoch) l.Epoch = lastAcceptedEpoch + 1;
+        if ((_options.InjectedBugs & InjectedBug.NewEpochNotIncremented) != 0) l.Epoch = Math.Max(l.Epoch, Math.Max(lastAcceptedEpoch, 1));
+        else if (lastAcceptedEpoch >= l.Epoch) l.Epoch = lastAcceptedEpoch + 1;
         if (_quorum.IsVoter(sid)) l.ConnectingFollowers.Add(sid);
         if (!l.ConnectingFollowers.Contains(Id) || !_quorum.IsQuorum(l.ConnectingFollowers)) return;
 
@@ -132,7 +133,10 @@ public sealed partial class ZabPeer
             BecomeLooking("zxid lower 32 bits would roll over; forcing a new epoch");
             return ProposeResult.CounterExhausted;
         }
-        var entry = new LogEntry(Zxid.Make(l.Epoch, counter), payload);
+        var zxid = Zxid.Make(l.Epoch, counter);
+        // The request becomes a txn only now, when its zxid is fixed and every earlier proposal is known.
+        if (_prepareTxn is not null) payload = _prepareTxn(zxid, payload);
+        var entry = new LogEntry(zxid, payload);
         l.LastProposed = entry.Zxid;
         l.Outstanding[entry.Zxid] = new OutstandingProposal(entry);
         AppendToLog(entry); // our own ACK is counted in Advance, after the fsync
@@ -153,7 +157,10 @@ public sealed partial class ZabPeer
         while (l.Outstanding.Count > 0)
         {
             var first = l.Outstanding.First();
-            if (!_quorum.IsQuorum(first.Value.Acks)) break;
+            var enough = (_options.InjectedBugs & InjectedBug.CommitWithoutQuorum) != 0
+                ? first.Value.Acks.Contains(Id)
+                : _quorum.IsQuorum(first.Value.Acks);
+            if (!enough) break;
             l.Outstanding.Remove(first.Key);
             l.LastCommitted = first.Key;
             CommitUpTo(first.Key);

@@ -29,6 +29,7 @@ public sealed partial class ZabPeer
     private readonly ZabOptions _options;
     private readonly QuorumVerifier _quorum;
     private readonly Func<SnapshotData> _captureSnapshot;
+    private readonly Func<long, byte[], byte[]>? _prepareTxn;
     private readonly ReplicatedLog _log;
     private ReadyBuilder _ready = new();
     private readonly long _bootNonce;
@@ -40,7 +41,14 @@ public sealed partial class ZabPeer
     /// <param name="captureSnapshot">Returns the state machine's current snapshot (everything this peer has
     /// applied); the leader calls it for a SNAP sync. It must be a pure read.</param>
     /// <param name="bootNonce">Distinct for every start of this server, so learner connection ids never repeat.</param>
-    public ZabPeer(ZabOptions options, PersistentState state, Func<SnapshotData> captureSnapshot, long bootNonce)
+    /// <param name="prepareTxn">Optional. When this peer leads, turns a client request (the payload given to
+    /// <see cref="Propose"/> here or forwarded by a learner) into the txn proposed at the zxid just assigned, as
+    /// ZooKeeper's PrepRequestProcessor does on the leader: <c>(zxid, request) => txn</c>. It is called in zxid
+    /// order, once per zxid, and must see the state as it will be once every earlier proposal applies.
+    /// It must not throw: a request it cannot accept becomes an error txn, as in ZooKeeper. Without it the
+    /// payload is proposed as it is.</param>
+    public ZabPeer(ZabOptions options, PersistentState state, Func<SnapshotData> captureSnapshot, long bootNonce,
+        Func<long, byte[], byte[]>? prepareTxn = null)
     {
         _options = options;
         _quorum = new QuorumVerifier(options.Voters, options.Observers);
@@ -48,6 +56,7 @@ public sealed partial class ZabPeer
         if (state.AcceptedEpoch < state.CurrentEpoch)
             throw new InvalidOperationException($"acceptedEpoch {state.AcceptedEpoch} is less than currentEpoch {state.CurrentEpoch}");
         _captureSnapshot = captureSnapshot;
+        _prepareTxn = prepareTxn;
         _bootNonce = bootNonce;
         _log = new ReplicatedLog(state.SnapshotZxid, state.Log);
         AcceptedEpoch = state.AcceptedEpoch;
@@ -151,7 +160,11 @@ public sealed partial class ZabPeer
         }
     }
 
-    /// <summary>Submits an opaque transaction. Only an established leader assigns a zxid; a serving learner forwards it.</summary>
+    /// <summary>
+    /// Submits a client request: opaque bytes, which the leader turns into the txn with <c>prepareTxn</c> when it
+    /// assigns the zxid (or proposes as they are without it). Only an established leader assigns a zxid; a
+    /// serving learner forwards the request.
+    /// </summary>
     public ProposeResult Propose(byte[] payload)
     {
         switch (State)

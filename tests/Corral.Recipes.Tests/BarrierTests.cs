@@ -90,4 +90,5 @@ public abstract class BarrierSuite(IZooKeeperServer server) : RecipeTestBase(ser
     }
 }
 
-public sealed class ApacheZooKeeperBarrierTests(ApacheZooKeeperFixture server) : BarrierSuite(server), IClassFixture<ApacheZooKeeperFixture>;
+public sealed class ApacheZooKeeperBarrierTests(FastTickZooKeeper server) : BarrierSuite(server), IClassFixture<FastTickZooKeeper>;
+public sealed class CorralBarrierTests(FastTickCorral server) : BarrierSuite(server), IClassFixture<FastTickCorral>;

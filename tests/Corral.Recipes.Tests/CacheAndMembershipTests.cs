@@ -188,4 +188,5 @@ public abstract class CacheAndMembershipSuite(IZooKeeperServer server) : RecipeT
     }
 }
 
-public sealed class ApacheZooKeeperCacheAndMembershipTests(ApacheZooKeeperFixture server) : CacheAndMembershipSuite(server), IClassFixture<ApacheZooKeeperFixture>;
+public sealed class ApacheZooKeeperCacheAndMembershipTests(FastTickZooKeeper server) : CacheAndMembershipSuite(server), IClassFixture<FastTickZooKeeper>;
+public sealed class CorralCacheAndMembershipTests(FastTickCorral server) : CacheAndMembershipSuite(server), IClassFixture<FastTickCorral>;

@@ -118,4 +118,5 @@ public abstract class ConfigurationSuite(IZooKeeperServer server) : RecipeTestBa
     }
 }
 
-public sealed class ApacheZooKeeperConfigurationTests(ApacheZooKeeperFixture server) : ConfigurationSuite(server), IClassFixture<ApacheZooKeeperFixture>;
+public sealed class ApacheZooKeeperConfigurationTests(FastTickZooKeeper server) : ConfigurationSuite(server), IClassFixture<FastTickZooKeeper>;
+public sealed class CorralConfigurationTests(FastTickCorral server) : ConfigurationSuite(server), IClassFixture<FastTickCorral>;

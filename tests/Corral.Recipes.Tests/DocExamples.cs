@@ -240,7 +240,8 @@ public abstract class DocExampleSuite(IZooKeeperServer server) : RecipeTestBase(
     }
 }
 
-public sealed class ApacheZooKeeperDocExampleTests(ApacheZooKeeperFixture server) : DocExampleSuite(server), IClassFixture<ApacheZooKeeperFixture>;
+public sealed class ApacheZooKeeperDocExampleTests(FastTickZooKeeper server) : DocExampleSuite(server), IClassFixture<FastTickZooKeeper>;
+public sealed class CorralDocExampleTests(FastTickCorral server) : DocExampleSuite(server), IClassFixture<FastTickCorral>;
 
 /// <summary>docs/recipes.md must show exactly the code that the examples above compile and run.</summary>
 public sealed class DocExampleTests

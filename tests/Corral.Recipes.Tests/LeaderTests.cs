@@ -134,4 +134,5 @@ public abstract class LeaderSuite(IZooKeeperServer server) : RecipeTestBase(serv
     }
 }
 
-public sealed class ApacheZooKeeperLeaderTests(ApacheZooKeeperFixture server) : LeaderSuite(server), IClassFixture<ApacheZooKeeperFixture>;
+public sealed class ApacheZooKeeperLeaderTests(FastTickZooKeeper server) : LeaderSuite(server), IClassFixture<FastTickZooKeeper>;
+public sealed class CorralLeaderTests(FastTickCorral server) : LeaderSuite(server), IClassFixture<FastTickCorral>;

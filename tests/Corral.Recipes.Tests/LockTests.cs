@@ -287,4 +287,5 @@ public abstract class LockSuite(IZooKeeperServer server) : RecipeTestBase(server
 }
 
 /// <summary>The lock suite against Apache ZooKeeper 3.8 (interop tier).</summary>
-public sealed class ApacheZooKeeperLockTests(ApacheZooKeeperFixture server) : LockSuite(server), IClassFixture<ApacheZooKeeperFixture>;
+public sealed class ApacheZooKeeperLockTests(FastTickZooKeeper server) : LockSuite(server), IClassFixture<FastTickZooKeeper>;
+public sealed class CorralLockTests(FastTickCorral server) : LockSuite(server), IClassFixture<FastTickCorral>;

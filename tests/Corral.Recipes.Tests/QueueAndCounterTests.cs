@@ -170,4 +170,5 @@ public abstract class QueueAndCounterSuite(IZooKeeperServer server) : RecipeTest
     }
 }
 
-public sealed class ApacheZooKeeperQueueAndCounterTests(ApacheZooKeeperFixture server) : QueueAndCounterSuite(server), IClassFixture<ApacheZooKeeperFixture>;
+public sealed class ApacheZooKeeperQueueAndCounterTests(FastTickZooKeeper server) : QueueAndCounterSuite(server), IClassFixture<FastTickZooKeeper>;
+public sealed class CorralQueueAndCounterTests(FastTickCorral server) : QueueAndCounterSuite(server), IClassFixture<FastTickCorral>;

@@ -16,7 +16,7 @@ public sealed class PeerTests
         public bool AutoAdvance = true;
         public Func<ZabMessage, bool>? Drop;
 
-        public MiniCluster(int voters, Func<int, PersistentState>? state = null)
+        public MiniCluster(int voters, Func<int, PersistentState>? state = null, Func<int, Func<long, byte[], byte[]>>? prepare = null)
         {
             var ids = Enumerable.Range(1, voters).ToArray();
             foreach (var id in ids)
@@ -24,7 +24,7 @@ public sealed class PeerTests
                 Applied[id] = [];
                 var myId = id;
                 Peers[id] = new ZabPeer(new ZabOptions { MyId = id, Voters = ids }, state?.Invoke(id) ?? PersistentState.Empty,
-                    () => new SnapshotData(Applied[myId].LastOrDefault().Zxid, []), bootNonce: id);
+                    () => new SnapshotData(Applied[myId].LastOrDefault().Zxid, []), bootNonce: id, prepareTxn: prepare?.Invoke(id));
             }
             foreach (var id in ids) Drain(id);
         }
@@ -107,6 +107,26 @@ public sealed class PeerTests
         Assert.True(c.RunUntil(() => c.Settled));
         Assert.Equal(PeerState.Leading, c.Peers[2].State);
         Assert.All(c.Peers.Values, p => Assert.Equal([Zxid.Make(1, 1)], p.Log.Select(e => e.Zxid)));
+    }
+
+    [Fact]
+    public void Leader_PreparesEachRequestAtItsZxid_IncludingForwardedOnes_AndEveryoneCommitsThePreparedTxn()
+    {
+        var calls = new List<(int Server, long Zxid, byte Request)>();
+        var c = new MiniCluster(3, prepare: id => (zxid, request) =>
+        {
+            calls.Add((id, zxid, request[0]));
+            return [request[0], (byte)Zxid.CounterOf(zxid)]; // the "txn": the request stamped with its counter
+        });
+        Assert.True(c.RunUntil(() => c.Settled));
+        Assert.Equal(ProposeResult.Proposed, c.Peers[3].Propose([7]));
+        c.Drain(3);
+        Assert.Equal(ProposeResult.Forwarded, c.Peers[1].Propose([8]));
+        c.Drain(1);
+        Assert.True(c.RunUntil(() => c.Applied.Values.All(a => a.Count == 2)));
+
+        Assert.Equal([(3, Zxid.Make(1, 1), (byte)7), (3, Zxid.Make(1, 2), (byte)8)], calls);
+        Assert.All(c.Applied.Values, a => Assert.Equal([[7, 1], [8, 2]], a.Select(e => e.Payload)));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
         var count = SimulationRunner.EnvInt("CORRAL_SIM_SEEDS", DefaultSeeds);
         var summary = SimulationRunner.RunSeeds(Enumerable.Range(0, count).Select(i => first + (ulong)i));
         output.WriteLine($"{summary.Seeds} seeds, {summary.Failures.Count} violations, {summary.Commits} txns committed, " +
-                         $"{summary.Inconclusive} inconclusive linearizability searches, {summary.Elapsed.TotalSeconds:F1} s");
+                         $"{summary.Inconclusive} inconclusive linearizability searches, {summary.Elapsed.TotalSeconds:F1} s; {summary.Totals}");
         foreach (var f in summary.Failures) output.WriteLine(f.ToString());
         Assert.True(summary.Failures.Count == 0,
             $"{summary.Failures.Count} of {summary.Seeds} seeds failed:\n{string.Join("\n", summary.Failures.Take(5))}");

@@ -19,9 +19,11 @@ public sealed partial class ShellSession
         ["get"] = "get [-s] [-w] path",
         ["getAcl"] = "getAcl [-s] path",
         ["getAllChildrenNumber"] = "getAllChildrenNumber path",
+        ["delquota"] = "delquota [-n|-b|-N|-B] path",
         ["getEphemerals"] = "getEphemerals path",
         ["help"] = "help",
         ["history"] = "history",
+        ["listquota"] = "listquota path",
         ["ls"] = "ls [-s] [-w] [-R] path",
         ["printwatches"] = "printwatches on|off",
         ["quit"] = "quit",
@@ -29,6 +31,7 @@ public sealed partial class ShellSession
         ["removewatches"] = "removewatches path [-c|-d|-a] [-l]",
         ["set"] = "set [-s] [-v version] path data",
         ["setAcl"] = "setAcl [-s] [-v version] [-R] path acl",
+        ["setquota"] = "setquota -n|-b|-N|-B val path",
         ["stat"] = "stat [-w] path",
         ["sync"] = "sync path",
         ["tree"] = "tree [path] # draws the subtree under path (default /)",
@@ -97,6 +100,7 @@ public sealed partial class ShellSession
         ErrorCode.NoAuth => $"Insufficient permission : {e.Path}",
         ErrorCode.NoChildrenForEphemerals => $"Ephemerals cannot have children: {e.Path}",
         ErrorCode.InvalidAcl => $"Acl is not valid : {e.Path}",
+        ErrorCode.QuotaExceeded => $"Quota has exceeded : {e.Path}",
         ErrorCode.Unimplemented when e.Path is not null => $"{e.Message} (is the server's extendedTypesEnabled on for TTL nodes?)",
         _ => e.Message,
     };
@@ -201,6 +205,9 @@ public sealed partial class ShellSession
                 return true;
             }
             case "tree": return await TreeAsync(words, ct).ConfigureAwait(false);
+            case "setquota": return await SetQuotaAsync(words, ct).ConfigureAwait(false);
+            case "listquota": return await ListQuotaAsync(words, ct).ConfigureAwait(false);
+            case "delquota": return await DelQuotaAsync(words, ct).ConfigureAwait(false);
             default:
                 WriteError($"Unknown command: {name}. Type \"help\" for the list of commands.");
                 return false;

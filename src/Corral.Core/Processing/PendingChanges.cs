@@ -11,6 +11,7 @@ internal sealed class NodeView
     public int Aversion;
     public int ChildCreations;
     public int NumChildren;
+    public int DataLength;
     public long RawOwner;
     public IReadOnlyList<Acl> Acl = [];
     /// <summary>The zxid of the pending transaction that produced this view (0 for a view read from the tree).</summary>
@@ -40,6 +41,9 @@ public sealed class PendingChanges
 
     public PendingChanges(DataTree tree) => _tree = tree;
 
+    /// <summary>The applied tree under the pending changes (quota usage is read from it, as ZooKeeper does).</summary>
+    internal DataTree Tree => _tree;
+
     /// <summary>Number of paths with a pending change.</summary>
     public int Count => _pending.Count;
 
@@ -56,6 +60,7 @@ public sealed class PendingChanges
             Aversion = node.Aversion,
             ChildCreations = node.ChildCreations,
             NumChildren = node.ChildCount,
+            DataLength = node.DataLength,
             RawOwner = _tree.RawOwner(node),
             Acl = _tree.GetAcl(node),
         };

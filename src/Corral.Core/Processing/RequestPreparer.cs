@@ -1,4 +1,5 @@
 using Corral.Core.Acls;
+using Corral.Core.Quotas;
 using Corral.Core.Server;
 using Corral.Core.Tree;
 using Corral.Core.Txns;
@@ -21,7 +22,11 @@ public sealed partial class RequestPreparer
     {
         _pending = pending;
         _options = options;
+        Quotas = new QuotaChecker(pending.Tree, options.EnforceQuota, options.QuotaWarning);
     }
+
+    /// <summary>The quota check of creates and setData, with its counters.</summary>
+    public QuotaChecker Quotas { get; }
 
     /// <summary>create (1), create2 (15), createContainer (19) and createTTL (21; pass its ttl, else -1).</summary>
     public ErrorCode Create(in PrepContext ctx, OpCode op, string? path, byte[]? data, IReadOnlyList<Acl>? acl,
@@ -44,6 +49,8 @@ public sealed partial class RequestPreparer
         if (!ZPath.IsValid(path)) return ErrorCode.BadArguments;
         if (_pending.Get(path) is not null) return ErrorCode.NodeExists;
         if (IsSessionEphemeral(parent.RawOwner)) return ErrorCode.NoChildrenForEphemerals;
+        var quota = Quotas.CheckCreate(path, data?.Length ?? 0);
+        if (quota != ErrorCode.Ok) return quota;
 
         int newC = parent.ChildCreations + 1;
         long rawOwner = mode.IsContainer() ? DataTree.ContainerOwner
@@ -67,7 +74,7 @@ public sealed partial class RequestPreparer
             CreateTxn c => c.EphemeralOwner,
             _ => 0,
         };
-        _pending.Put(path, new NodeView { Exists = true, Acl = fixedAcl, RawOwner = appliedOwner, Zxid = ctx.Zxid });
+        _pending.Put(path, new NodeView { Exists = true, Acl = fixedAcl, RawOwner = appliedOwner, DataLength = data?.Length ?? 0, Zxid = ctx.Zxid });
         return ErrorCode.Ok;
     }
 
@@ -123,11 +130,15 @@ public sealed partial class RequestPreparer
         if (node is null) return ErrorCode.NoNode;
         if (!AclChecker.Allows(node.Acl, Perms.Write, ctx.Ids)) return ErrorCode.NoAuth;
         if (data is not null && data.Length > _options.MaxDataBytes) return ErrorCode.BadArguments;
+        // ZooKeeper checks the quota after the ACL and before the version, with the data as it will be.
+        var quota = Quotas.CheckSetData(path!, node.DataLength, data?.Length ?? 0);
+        if (quota != ErrorCode.Ok) return quota;
         if (!VersionMatches(node.Version, version)) return ErrorCode.BadVersion;
         int newVersion = NextVersion(node.Version);
         txn = new SetDataTxn(path!, data, newVersion);
         var after = node.With(ctx.Zxid);
         after.Version = newVersion;
+        after.DataLength = data?.Length ?? 0;
         _pending.Put(path!, after);
         return ErrorCode.Ok;
     }

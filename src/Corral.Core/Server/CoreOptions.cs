@@ -36,6 +36,15 @@ public sealed class CoreOptions
     /// <summary>znode.container.checkIntervalMs: how often the container/TTL reaper runs.</summary>
     public int ContainerCheckIntervalMs { get; init; } = 60_000;
 
+    /// <summary>
+    /// zookeeper.enforceQuota: a create or setData that would take a subtree over a hard quota
+    /// (countHardLimit / byteHardLimit) fails with QUOTAEXCEEDED. Off by default, as in ZooKeeper.
+    /// </summary>
+    public bool EnforceQuota { get; init; }
+
+    /// <summary>Receives "Quota exceeded: ..." reports (soft overruns and refused writes); the host logs them.</summary>
+    public Action<string>? QuotaWarning { get; init; }
+
     /// <summary>Largest data a node may hold (jute.maxbuffer).</summary>
     public int MaxDataBytes { get; init; } = JuteReader.MaxBuffer;
 

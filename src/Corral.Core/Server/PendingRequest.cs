@@ -32,6 +32,20 @@ internal sealed class PendingRequest
     /// <summary>For Connect: what to send.</summary>
     public ConnectResponse? ConnectResponse;
 
+    /// <summary>Forgets everything, for reuse.</summary>
+    public void Clear()
+    {
+        Kind = default;
+        Xid = 0;
+        Op = default;
+        Body = null;
+        Zxid = 0;
+        Result = null;
+        PresetError = ErrorCode.Ok;
+        StartTimestamp = 0;
+        ConnectResponse = null;
+    }
+
     public bool IsReady(long lastApplied) => Kind switch
     {
         PendingKind.Connect or PendingKind.Write => Result is not null,

@@ -27,13 +27,11 @@ public sealed partial class ServerCore
         var header = RequestHeader.Read(ref r);
         conn.LastOp = header.Type;
         if (conn.SessionId != 0) _sessions.Touch(conn.SessionId, NowMs);
-        var request = new PendingRequest
-        {
-            Kind = PendingKind.Immediate,
-            Xid = header.Xid,
-            Op = header.Type,
-            StartTimestamp = _time.GetTimestamp(),
-        };
+        var request = _spareRequests.TryPop(out var spare) ? spare : new PendingRequest();
+        request.Kind = PendingKind.Immediate;
+        request.Xid = header.Xid;
+        request.Op = header.Type;
+        request.StartTimestamp = _time.GetTimestamp();
 
         IJuteRecord? body;
         bool known;
@@ -110,8 +108,20 @@ public sealed partial class ServerCore
             }
             conn.Queue.Dequeue();
             Complete(conn, head);
+            Recycle(head);
         }
         _syncWaiters.Remove(conn);
+    }
+
+    /// <summary>Answered reads leave no reference behind, so their request objects are reused (reads then allocate only their decoded body).</summary>
+    private readonly Stack<PendingRequest> _spareRequests = new();
+    private const int MaxSpareRequests = 256;
+
+    private void Recycle(PendingRequest request)
+    {
+        if (request.Kind != PendingKind.Immediate || _spareRequests.Count >= MaxSpareRequests) return;
+        request.Clear();
+        _spareRequests.Push(request);
     }
 
     private void Complete(CoreConnection conn, PendingRequest request)

@@ -31,9 +31,10 @@ public sealed partial class ServerCore
             case OpCode.GetData:
             {
                 var q = (GetDataRequest)request.Body!;
-                var code = GetData(conn, q.Path, out var response);
+                var node = FindReadable(conn, q.Path, out var code);
                 if (code == ErrorCode.Ok && q.Watch) _watches.AddDataWatch(q.Path!, conn);
-                SendReply(conn, request.Xid, zxid, code, response);
+                if (node is null) SendReply(conn, request.Xid, zxid, code);
+                else SendDataReply(conn, request.Xid, zxid, node);
                 break;
             }
             case OpCode.GetChildren:
@@ -148,7 +149,7 @@ public sealed partial class ServerCore
         // The exist watch is set even when the node is missing: it fires on NodeCreated.
         if (q.Watch) _watches.AddDataWatch(q.Path, conn);
         if (node is null) SendReply(conn, xid, zxid, ErrorCode.NoNode);
-        else SendReply(conn, xid, zxid, ErrorCode.Ok, new ExistsResponse(_tree.GetStat(node)));
+        else SendStatReply(conn, xid, zxid, _tree.GetStat(node));
     }
 
     private ErrorCode GetData(CoreConnection conn, string? path, out GetDataResponse? response)

@@ -1,3 +1,4 @@
+using Corral.Core.Tree;
 using Corral.Protocol;
 
 namespace Corral.Core.Server;
@@ -15,6 +16,11 @@ public sealed partial class ServerCore
         var w = new JuteWriter(_frame);
         new ReplyHeader(xid, zxid, err).Write(ref w);
         if (err == ErrorCode.Ok) body?.Write(ref w);
+        FinishReply(conn, xid, zxid);
+    }
+
+    private void FinishReply(CoreConnection conn, int xid, long zxid)
+    {
         if (!_frame.TryFinishFrame(out _))
         {
             // A response over jute.maxbuffer (e.g. a huge child list) would make every client drop the
@@ -24,6 +30,35 @@ public sealed partial class ServerCore
         }
         Emit(conn);
         if (zxid > 0) conn.LastZxid = zxid;
+    }
+
+    /// <summary>
+    /// A getData reply written straight from the node: the value goes from the znode's payload into
+    /// the frame with no intermediate copy and no response object (the same bytes as GetDataResponse).
+    /// </summary>
+    private void SendDataReply(CoreConnection conn, int xid, long zxid, ZNode node)
+    {
+        if (conn.IsClosed) return;
+        _frame.Reset();
+        _frame.BeginFrame();
+        var w = new JuteWriter(_frame);
+        new ReplyHeader(xid, zxid, ErrorCode.Ok).Write(ref w);
+        if (node.DataIsNull) w.WriteInt(-1);
+        else w.WriteBuffer(node.Data);
+        _tree.GetStat(node).Write(ref w);
+        FinishReply(conn, xid, zxid);
+    }
+
+    /// <summary>An exists (or any stat-only) reply without allocating a response object.</summary>
+    private void SendStatReply(CoreConnection conn, int xid, long zxid, Stat stat)
+    {
+        if (conn.IsClosed) return;
+        _frame.Reset();
+        _frame.BeginFrame();
+        var w = new JuteWriter(_frame);
+        new ReplyHeader(xid, zxid, ErrorCode.Ok).Write(ref w);
+        stat.Write(ref w);
+        FinishReply(conn, xid, zxid);
     }
 
     /// <summary>A frame holding one record and no header (the ConnectResponse).</summary>

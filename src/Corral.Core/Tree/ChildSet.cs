@@ -6,11 +6,14 @@ namespace Corral.Core.Tree;
 /// The children of one znode, keyed by their UTF-8 name. Up to <see cref="DenseLimit"/> children are
 /// kept in a small dense array searched linearly (most nodes have few children); beyond that the same
 /// array becomes an open-addressing hash table with linear probing, so a million children cost about
-/// 11 bytes each instead of a Dictionary entry plus a key string.
+/// 12 bytes each instead of a Dictionary entry plus a key string. The table grows by 1.5x (not 2x) once
+/// it is 80% full, so it is on average about two-thirds full; any table length works because a hash
+/// is mapped to a slot by multiply-shift rather than by masking.
 /// </summary>
 internal sealed class ChildSet : IEnumerable<ZNode>
 {
     private const int DenseLimit = 8;
+    private const int FirstTableLength = 16;
     private ZNode?[] _slots = new ZNode?[2];
     private int _count;
     private bool _hashed;
@@ -31,8 +34,7 @@ internal sealed class ChildSet : IEnumerable<ZNode>
                 if (_slots[i]!.NameBytes.SequenceEqual(name)) return i;
             return -1;
         }
-        int mask = _slots.Length - 1;
-        for (int i = Hash(name) & mask; ; i = (i + 1) & mask)
+        for (int i = Home(name, _slots.Length); ; i = Next(i, _slots.Length))
         {
             var n = _slots[i];
             if (n is null) return -1;
@@ -51,11 +53,11 @@ internal sealed class ChildSet : IEnumerable<ZNode>
                 _slots[_count++] = node;
                 return;
             }
-            Rehash(32);
+            Rehash(FirstTableLength);
         }
-        else if ((_count + 1) * 4 > _slots.Length * 3)
+        else if ((_count + 1) * 5 > _slots.Length * 4)
         {
-            Rehash(_slots.Length * 2);
+            Rehash(_slots.Length + _slots.Length / 2);
         }
         Insert(_slots, node);
         _count++;
@@ -74,20 +76,20 @@ internal sealed class ChildSet : IEnumerable<ZNode>
             }
             return false;
         }
-        int mask = _slots.Length - 1;
-        int hole = Hash(name) & mask;
+        int length = _slots.Length;
+        int hole = Home(name, length);
         while (true)
         {
             var n = _slots[hole];
             if (n is null) return false;
             if (n.NameBytes.SequenceEqual(name)) break;
-            hole = (hole + 1) & mask;
+            hole = Next(hole, length);
         }
         // Backward-shift deletion keeps every probe chain unbroken without tombstones.
         _slots[hole] = null;
-        for (int j = (hole + 1) & mask; _slots[j] is { } moving; j = (j + 1) & mask)
+        for (int j = Next(hole, length); _slots[j] is { } moving; j = Next(j, length))
         {
-            int home = Hash(moving.NameBytes) & mask;
+            int home = Home(moving.NameBytes, length);
             bool between = hole <= j ? hole < home && home <= j : hole < home || home <= j;
             if (between) continue;
             _slots[hole] = moving;
@@ -117,18 +119,20 @@ internal sealed class ChildSet : IEnumerable<ZNode>
 
     private static void Insert(ZNode?[] slots, ZNode node)
     {
-        int mask = slots.Length - 1;
-        int i = Hash(node.NameBytes) & mask;
-        while (slots[i] is not null) i = (i + 1) & mask;
+        int i = Home(node.NameBytes, slots.Length);
+        while (slots[i] is not null) i = Next(i, slots.Length);
         slots[i] = node;
     }
 
-    private static int Hash(ReadOnlySpan<byte> name)
+    /// <summary>The slot a name hashes to: the 32-bit hash scaled onto [0, length) by multiply-shift.</summary>
+    private static int Home(ReadOnlySpan<byte> name, int length)
     {
         var h = new HashCode();
         h.AddBytes(name);
-        return h.ToHashCode() & int.MaxValue;
+        return (int)(((ulong)(uint)h.ToHashCode() * (ulong)length) >> 32);
     }
+
+    private static int Next(int i, int length) => i + 1 == length ? 0 : i + 1;
 
     public IEnumerator<ZNode> GetEnumerator()
     {

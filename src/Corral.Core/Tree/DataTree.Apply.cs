@@ -64,11 +64,7 @@ public sealed partial class DataTree
             }
             return new TxnResult(c.Type, ErrorCode.NodeExists);
         }
-        var node = new ZNode(name, c.Data, c.Data is null)
-        {
-            Czxid = h.Zxid, Mzxid = h.Zxid, Pzxid = h.Zxid, Ctime = h.Time, Mtime = h.Time,
-            AclIndex = Acls.AddRef(c.Acl),
-        };
+        var node = new ZNode(name, c.Data, c.Data is null, h.Zxid, h.Time) { AclIndex = Acls.AddRef(c.Acl) };
         parent.EnsureChildren().Add(node);
         parent.ChildCreations = c.ParentChildCreations;
         parent.Pzxid = h.Zxid;
@@ -77,6 +73,7 @@ public sealed partial class DataTree
         ApproximateDataSize += c.Path.Length + (c.Data?.Length ?? 0);
         Digest += TreeDigest.NodeHash(parentPath, parent, RawOwner(parent)) - parentHashBefore
                   + TreeDigest.NodeHash(c.Path, node, rawOwner);
+        OnQuotaCreated(c.Path, parentPath, node.Name, node.DataLength);
         triggers?.Add(new WatchTrigger(c.Path, EventType.NodeCreated, GetAcl(node)));
         triggers?.Add(new WatchTrigger(parentPath, EventType.NodeChildrenChanged, GetAcl(parent)));
         return new TxnResult(c.Type, ErrorCode.Ok, c.Path, GetStat(node));
@@ -84,8 +81,7 @@ public sealed partial class DataTree
 
     private void TrackOwner(ZNode node, string path, long rawOwner)
     {
-        node.Flags |= ZNode.NodeFlags.HasOwner;
-        _owners[node] = rawOwner;
+        node.RawOwner = rawOwner;
         if (rawOwner == ContainerOwner) _containers.Add(path);
         else if (IsTtlOwner(rawOwner)) _ttls.Add(path);
         else
@@ -97,9 +93,9 @@ public sealed partial class DataTree
 
     private void UntrackOwner(ZNode node, string path)
     {
-        if ((node.Flags & ZNode.NodeFlags.HasOwner) == 0) return;
-        long raw = _owners[node];
-        _owners.Remove(node);
+        long raw = node.RawOwner;
+        if (raw == 0) return;
+        node.RawOwner = 0;
         if (raw == ContainerOwner) _containers.Remove(path);
         else if (IsTtlOwner(raw)) _ttls.Remove(path);
         else if (_ephemerals.TryGetValue(raw, out var set))
@@ -128,6 +124,7 @@ public sealed partial class DataTree
         Acls.Release(node.AclIndex);
         NodeCount--;
         ApproximateDataSize -= path.Length + node.DataLength;
+        OnQuotaDeleted(path, parentPath, node.Name, node.DataLength);
         triggers?.Add(new WatchTrigger(path, EventType.NodeDeleted, acl));
         triggers?.Add(new WatchTrigger(parentPath, EventType.NodeChildrenChanged, GetAcl(parent)));
         return new TxnResult(type, ErrorCode.Ok, path);
@@ -139,12 +136,11 @@ public sealed partial class DataTree
         if (node is null) return new TxnResult(s.Type, ErrorCode.NoNode);
         long raw = RawOwner(node);
         Digest -= TreeDigest.NodeHash(s.Path, node, raw);
+        int oldLength = node.DataLength;
         ApproximateDataSize += (s.Data?.Length ?? 0) - node.DataLength;
-        node.SetData(s.Data, s.Data is null);
-        node.Mzxid = h.Zxid;
-        node.Mtime = h.Time;
-        node.Version = s.Version;
+        node.SetData(s.Data, s.Data is null, s.Version, h.Zxid, h.Time);
         Digest += TreeDigest.NodeHash(s.Path, node, raw);
+        OnQuotaDataChanged(s.Path, oldLength, node.DataLength);
         triggers?.Add(new WatchTrigger(s.Path, EventType.NodeDataChanged, GetAcl(node)));
         return new TxnResult(s.Type, ErrorCode.Ok, s.Path, GetStat(node));
     }

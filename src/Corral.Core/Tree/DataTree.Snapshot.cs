@@ -17,11 +17,14 @@ namespace Corral.Core.Tree;
 /// </code>
 /// Nodes are written parent before child, so loading only ever appends a child to a loaded parent.
 /// The digest is recomputed while loading and must match the stored one.
+/// Version 2 (<see cref="FuzzySnapshotWriter"/>): the header has no digest (magic, version, zxid);
+/// the digest of the nodes written follows the terminating record instead.
 /// </summary>
 public sealed partial class DataTree
 {
     private const int SnapshotMagic = 0x4352534E; // "CRSN"
     private const int SnapshotVersion = 1;
+    internal const int SnapshotMagicNumber = SnapshotMagic;
 
     public void WriteSnapshot(Stream output)
     {
@@ -91,12 +94,18 @@ public sealed partial class DataTree
     public void LoadSnapshot(Stream input)
     {
         Span<byte> head = stackalloc byte[24];
-        input.ReadExactly(head);
+        input.ReadExactly(head[..16]);
         if (BinaryPrimitives.ReadInt32BigEndian(head) != SnapshotMagic) throw new InvalidDataException("not a Corral snapshot");
         int version = BinaryPrimitives.ReadInt32BigEndian(head[4..]);
-        if (version != SnapshotVersion) throw new InvalidDataException($"unsupported snapshot version {version}");
+        if (version != SnapshotVersion && version != FuzzySnapshotWriter.Version)
+            throw new InvalidDataException($"unsupported snapshot version {version}");
         long lastZxid = BinaryPrimitives.ReadInt64BigEndian(head[8..]);
-        long digest = BinaryPrimitives.ReadInt64BigEndian(head[16..]);
+        long digest = 0;
+        if (version == SnapshotVersion)
+        {
+            input.ReadExactly(head[16..]);
+            digest = BinaryPrimitives.ReadInt64BigEndian(head[16..]);
+        }
 
         ResetEmpty();
         var aclMap = new Dictionary<int, IReadOnlyList<Acl>>();
@@ -107,7 +116,15 @@ public sealed partial class DataTree
         {
             input.ReadExactly(lenBytes);
             int len = BinaryPrimitives.ReadInt32BigEndian(lenBytes);
-            if (len == 0) break;
+            if (len == 0)
+            {
+                if (version == FuzzySnapshotWriter.Version)
+                {
+                    input.ReadExactly(head[16..]);
+                    digest = BinaryPrimitives.ReadInt64BigEndian(head[16..]);
+                }
+                break;
+            }
             if (len < 1 || len > 64 * 1024 * 1024) throw new InvalidDataException($"bad snapshot record length {len}");
             if (buffer.Length < len) buffer = new byte[Math.Max(len, buffer.Length * 2)];
             input.ReadExactly(buffer, 0, len);
@@ -123,6 +140,7 @@ public sealed partial class DataTree
         if (computedDigest != digest) throw new InvalidDataException("snapshot digest mismatch");
         Digest = digest;
         LastProcessedZxid = lastZxid;
+        RebuildQuotas();
     }
 
     private long LoadRecord(ReadOnlySpan<byte> bytes, Dictionary<int, IReadOnlyList<Acl>> aclMap)
@@ -143,9 +161,10 @@ public sealed partial class DataTree
                 var data = r.ReadBufferSpan(out bool dataNull);
                 var node = path == "/" ? Root : new ZNode(System.Text.Encoding.UTF8.GetBytes(ZPath.ChildName(path)), data, dataNull);
                 if (path == "/") node.SetData(data, dataNull);
-                node.Czxid = r.ReadLong(); node.Mzxid = r.ReadLong(); node.Pzxid = r.ReadLong();
-                node.Ctime = r.ReadLong(); node.Mtime = r.ReadLong();
-                node.Version = r.ReadInt(); node.ChildCreations = r.ReadInt(); node.Aversion = r.ReadInt();
+                long czxid = r.ReadLong(), mzxid = r.ReadLong(), pzxid = r.ReadLong();
+                long ctime = r.ReadLong(), mtime = r.ReadLong();
+                int version = r.ReadInt(), childCreations = r.ReadInt(), aversion = r.ReadInt();
+                node.RestoreStat(czxid, mzxid, pzxid, ctime, mtime, version, childCreations, aversion);
                 int aclIndex = r.ReadInt();
                 long owner = r.ReadLong();
                 if (!aclMap.TryGetValue(aclIndex, out var acl)) throw new InvalidDataException($"node {path} uses unknown ACL {aclIndex}");
@@ -169,7 +188,6 @@ public sealed partial class DataTree
     private void ResetEmpty()
     {
         Acls = new AclCache();
-        _owners.Clear();
         _ephemerals.Clear();
         _containers.Clear();
         _ttls.Clear();

@@ -28,7 +28,6 @@ public sealed partial class DataTree
     public static readonly string[] BuiltInPaths = ["/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"];
     public static bool IsBuiltIn(string path) => Array.IndexOf(BuiltInPaths, path) >= 0;
 
-    private readonly Dictionary<ZNode, long> _owners = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<long, HashSet<string>> _ephemerals = [];
     private readonly HashSet<string> _containers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _ttls = new(StringComparer.Ordinal);
@@ -123,7 +122,7 @@ public sealed partial class DataTree
 
     /// <summary>
     /// The node at <paramref name="path"/> as a <see cref="ZParentNode"/>, upgrading a leaf in place
-    /// (its grandparent's child set and the owner table then point at the copy).
+    /// (its grandparent's child set then points at the copy).
     /// </summary>
     private ZParentNode AsParent(string path, ZNode node)
     {
@@ -131,13 +130,11 @@ public sealed partial class DataTree
         var upgraded = new ZParentNode(node);
         var grandparent = (ZParentNode)Find(ZPath.Parent(path))!;
         grandparent.Children!.Replace(node, upgraded);
-        if (_owners.Remove(node, out long owner)) _owners[upgraded] = owner;
         return upgraded;
     }
 
     /// <summary>The ephemeralOwner as stored: a session id, <see cref="ContainerOwner"/>, a TTL marker, or 0.</summary>
-    public long RawOwner(ZNode node) =>
-        (node.Flags & ZNode.NodeFlags.HasOwner) != 0 ? _owners[node] : 0;
+    public long RawOwner(ZNode node) => node.RawOwner;
 
     /// <summary>The ephemeralOwner shown to clients: the session for ephemerals, 0 for containers and TTL nodes.</summary>
     public long ShownOwner(ZNode node)

@@ -100,6 +100,9 @@ public sealed class WatchManager
     /// <summary>Total (path, watcher) entries over both tables, as ZooKeeper's zk_watch_count.</summary>
     public int WatchCount => _data.PairCount + _child.PairCount;
 
+    /// <summary>wchs' figures: (connections, paths, watches) of the data-watch table, as ZooKeeper counts them.</summary>
+    public (int Watchers, int Paths, int Watches) DataWatchSummary => (_data.WatcherCount, _data.PathCount, _data.PairCount);
+
     /// <summary>Distinct watched paths over both tables.</summary>
     public int WatchedPathCount => _data.ByPath.Select(p => p.Key).Union(_child.ByPath.Select(p => p.Key)).Count();
 
@@ -107,10 +110,12 @@ public sealed class WatchManager
     public int WatcherCount => _data.ByWatcher.Select(p => p.Key).Union(_child.ByWatcher.Select(p => p.Key), ReferenceEqualityComparer.Instance).Count();
 
     /// <summary>wchc: each watcher's watched paths (both tables), sorted.</summary>
-    public IReadOnlyList<(IWatcher Watcher, IReadOnlyList<string> Paths)> WatchesByWatcher()
+    /// <remarks>ZooKeeper's wchc, wchp and wchs list the data-watch table only (exists/getData/persistent
+    /// watches); pass <paramref name="dataOnly"/> to match them.</remarks>
+    public IReadOnlyList<(IWatcher Watcher, IReadOnlyList<string> Paths)> WatchesByWatcher(bool dataOnly = false)
     {
         var map = new Dictionary<IWatcher, SortedSet<string>>(ReferenceEqualityComparer.Instance);
-        foreach (var table in new[] { _data, _child })
+        foreach (var table in dataOnly ? new[] { _data } : new[] { _data, _child })
             foreach (var (w, paths) in table.ByWatcher)
             {
                 if (!map.TryGetValue(w, out var set)) map[w] = set = new(StringComparer.Ordinal);
@@ -120,10 +125,10 @@ public sealed class WatchManager
     }
 
     /// <summary>wchp: each watched path's watchers (both tables), sorted by path.</summary>
-    public IReadOnlyList<(string Path, IReadOnlyList<IWatcher> Watchers)> WatchesByPath()
+    public IReadOnlyList<(string Path, IReadOnlyList<IWatcher> Watchers)> WatchesByPath(bool dataOnly = false)
     {
         var map = new SortedDictionary<string, HashSet<IWatcher>>(StringComparer.Ordinal);
-        foreach (var table in new[] { _data, _child })
+        foreach (var table in dataOnly ? new[] { _data } : new[] { _data, _child })
             foreach (var (p, watchers) in table.ByPath)
             {
                 if (!map.TryGetValue(p, out var set)) map[p] = set = new(ReferenceEqualityComparer.Instance);

@@ -7,15 +7,24 @@ namespace Corral.Server.Commands;
 /// </summary>
 public static class FourLetterWordPolicy
 {
-    /// <summary>The words Corral answers. Others are refused as if not whitelisted.</summary>
-    public static readonly IReadOnlySet<string> Implemented =
-        new HashSet<string>(StringComparer.Ordinal) { "ruok", "srvr", "stat", "mntr", "isro" };
+    /// <summary>The words Corral answers (ZooKeeper 3.8's, less the trace-mask words gtmk/stmk).</summary>
+    public static readonly IReadOnlySet<string> Implemented = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "ruok", "isro", "srvr", "stat", "mntr", "conf", "envi", "cons", "crst", "srst", "dump", "wchs", "wchc", "wchp", "dirs", "hash",
+    };
 
-    /// <summary>Resolves the configured whitelist ("*" = everything implemented) to the words that will be answered.</summary>
-    public static IReadOnlySet<string> EffectiveWhitelist(IReadOnlySet<string> configured) =>
-        configured.Contains("*")
-            ? Implemented
+    /// <summary>
+    /// Resolves the configured whitelist ("*" = everything implemented) to the words that will be
+    /// answered. srvr is always allowed, as in ZooKeeper (zkServer.sh status depends on it).
+    /// </summary>
+    public static IReadOnlySet<string> EffectiveWhitelist(IReadOnlySet<string> configured)
+    {
+        var words = configured.Contains("*")
+            ? new HashSet<string>(Implemented, StringComparer.Ordinal)
             : configured.Where(Implemented.Contains).ToHashSet(StringComparer.Ordinal);
+        words.Add("srvr");
+        return words;
+    }
 
     /// <summary>ZooKeeper's exact refusal text for a known word that is not whitelisted.</summary>
     public static string Refusal(string word) => $"{word} is not executed because it is not in the whitelist.\n";

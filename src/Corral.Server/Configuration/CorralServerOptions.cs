@@ -12,11 +12,11 @@ public sealed partial class CorralServerOptions
     public const string DefaultDataDir = "data";
 
     /// <summary>
-    /// Four-letter words answered on the client port by default. ZooKeeper only allows srvr;
-    /// Corral also allows ruok, stat and mntr because monitoring tools expect them (issue #2).
+    /// Four-letter words answered on the client port by default: ZooKeeper's default, srvr only
+    /// (CVE-2017-5637). Monitoring setups list what they need, e.g. "srvr,ruok,stat,mntr".
     /// </summary>
     public static readonly IReadOnlySet<string> DefaultFourLetterWordWhitelist =
-        new HashSet<string>(StringComparer.Ordinal) { "srvr", "ruok", "stat", "mntr" };
+        new HashSet<string>(StringComparer.Ordinal) { "srvr" };
 
     /// <summary>tickTime: the basic time unit in milliseconds (session timeouts are multiples of it).</summary>
     public int TickTime { get; set; } = 2000;
@@ -46,6 +46,12 @@ public sealed partial class CorralServerOptions
     public bool ExtendedTypesEnabled { get; set; }
 
     /// <summary>
+    /// zookeeper.enforceQuota: writes over a hard quota (setquota -N/-B) fail with QUOTAEXCEEDED.
+    /// ZooKeeper reads it as a system property; Corral also accepts it in zoo.cfg (docs/quotas.md).
+    /// </summary>
+    public bool EnforceQuota { get; set; }
+
+    /// <summary>
     /// DigestAuthenticationProvider.superDigest ("super:&lt;base64 sha1&gt;"): a digest identity that
     /// bypasses ACLs. ZooKeeper reads it as a system property; Corral also accepts it in zoo.cfg.
     /// </summary>
@@ -69,17 +75,32 @@ public sealed partial class CorralServerOptions
     /// <summary>forceSync: fsync the transaction log before acknowledging a write.</summary>
     public bool ForceSync { get; set; } = true;
 
-    /// <summary>admin.enableServer (parsed; the admin HTTP server is a later issue).</summary>
+    /// <summary>4lw.costlyCommandsPerSecond (Corral): cons, dump, wchc and wchp allowed per second server-wide; 0 = unlimited.</summary>
+    public int CostlyCommandsPerSecond { get; set; } = 5;
+
+    /// <summary>admin.enableServer: run the admin HTTP server (/commands, /metrics, /health).</summary>
     public bool AdminEnableServer { get; set; } = true;
 
-    /// <summary>admin.serverAddress (parsed, unused for now).</summary>
-    public string AdminServerAddress { get; set; } = "0.0.0.0";
+    /// <summary>
+    /// admin.serverAddress. ZooKeeper binds 0.0.0.0; Corral binds loopback unless told otherwise,
+    /// because the admin API discloses sessions and paths.
+    /// </summary>
+    public string AdminServerAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>admin.serverPort (parsed, unused for now).</summary>
+    /// <summary>admin.serverPort; 0 binds a free port (tests).</summary>
     public int AdminServerPort { get; set; } = 8080;
 
-    /// <summary>admin.commandURL (parsed, unused for now).</summary>
+    /// <summary>admin.commandURL: the path prefix of the commands.</summary>
     public string AdminCommandUrl { get; set; } = "/commands";
+
+    /// <summary>admin.authToken (Corral): bearer token that authorizes state-changing admin commands.</summary>
+    public string? AdminAuthToken { get; set; }
+
+    /// <summary>admin.trustedAddresses (Corral): client IPs or CIDR blocks allowed state-changing admin commands without a token.</summary>
+    public IReadOnlyList<string> AdminTrustedAddresses { get; set; } = [];
+
+    /// <summary>audit.enable: log every state-changing request under the "Corral.Audit" category.</summary>
+    public bool AuditEnable { get; set; }
 
     /// <summary>initLimit, in ticks (parsed for ensemble configs, unused in standalone mode).</summary>
     public int InitLimit { get; set; } = 10;
@@ -137,6 +158,10 @@ public sealed partial class CorralServerOptions
         if (AutopurgeSnapRetainCount < 3) throw Bad("autopurge.snapRetainCount", AutopurgeSnapRetainCount, "must be at least 3");
         if (AutopurgePurgeInterval < 0) throw Bad("autopurge.purgeInterval", AutopurgePurgeInterval, "must be 0 (disabled) or a positive number of hours");
         if (AdminServerPort is < 0 or > 65535) throw Bad("admin.serverPort", AdminServerPort, "must be between 0 and 65535");
+        if (!System.Net.IPAddress.TryParse(AdminServerAddress, out _) && AdminServerAddress != "localhost")
+            throw Bad("admin.serverAddress", AdminServerAddress, "is not an IP address");
+        if (!AdminCommandUrl.StartsWith('/')) throw Bad("admin.commandURL", AdminCommandUrl, "must start with /");
+        if (CostlyCommandsPerSecond < 0) throw Bad("4lw.costlyCommandsPerSecond", CostlyCommandsPerSecond, "must be 0 (unlimited) or positive");
         if (GlobalOutstandingLimit < 1) throw Bad("globalOutstandingLimit", GlobalOutstandingLimit, "must be at least 1");
         if (MaxUnsentBytesPerConnection < 64 * 1024)
             throw Bad("MaxUnsentBytesPerConnection", MaxUnsentBytesPerConnection, "must be at least 65536");

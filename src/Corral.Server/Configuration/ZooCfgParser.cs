@@ -60,6 +60,8 @@ public static class ZooCfgParser
             case "maxSessionTimeout": o.MaxSessionTimeout = Int(key, value); break;
             case "extendedTypesEnabled":
             case "zookeeper.extendedTypesEnabled": o.ExtendedTypesEnabled = Bool(key, value); break;
+            case "enforceQuota":
+            case "zookeeper.enforceQuota": o.EnforceQuota = Bool(key, value); break;
             case "DigestAuthenticationProvider.superDigest":
             case "zookeeper.DigestAuthenticationProvider.superDigest": o.SuperDigest = NonEmpty(key, value); break;
             case "4lw.commands.whitelist": o.FourLetterWordWhitelist = Whitelist(key, value); break;
@@ -72,6 +74,10 @@ public static class ZooCfgParser
             case "admin.serverAddress": o.AdminServerAddress = NonEmpty(key, value); break;
             case "admin.serverPort": o.AdminServerPort = Int(key, value); break;
             case "admin.commandURL": o.AdminCommandUrl = NonEmpty(key, value); break;
+            case "admin.authToken": o.AdminAuthToken = NonEmpty(key, value); break;
+            case "admin.trustedAddresses": o.AdminTrustedAddresses = TrustedAddresses(key, value); break;
+            case "4lw.costlyCommandsPerSecond": o.CostlyCommandsPerSecond = Int(key, value); break;
+            case "audit.enable": o.AuditEnable = Bool(key, value); break;
             case "initLimit": o.InitLimit = Int(key, value); break;
             case "globalOutstandingLimit": o.GlobalOutstandingLimit = Int(key, value); break;
             case "syncLimit": o.SyncLimit = Int(key, value); break;
@@ -110,6 +116,16 @@ public static class ZooCfgParser
             words.Add(part);
         }
         return words;
+    }
+
+    /// <summary>Comma-separated IP addresses or CIDR blocks (10.0.0.0/8, ::1).</summary>
+    private static IReadOnlyList<string> TrustedAddresses(string key, string value)
+    {
+        var list = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var entry in list)
+            if (!System.Net.IPNetwork.TryParse(entry, out _) && !System.Net.IPAddress.TryParse(entry, out _))
+                throw new ConfigurationException($"{key}={value}: '{entry}' is not an IP address or CIDR block");
+        return list;
     }
 
     /// <summary>Parses <c>host:quorumPort:electionPort[:role][;[clientAddress:]clientPort]</c>.</summary>

@@ -1,6 +1,8 @@
 using System.Net;
+using Corral.Server.Admin;
 using Corral.Server.Commands;
 using Corral.Server.Configuration;
+using Corral.Server.Metrics;
 using Corral.Server.Network;
 using Corral.Server.Processing;
 using Corral.Server.Security;
@@ -28,16 +30,32 @@ public sealed class CorralServer : IAsyncDisposable
     private readonly CoreLoop _loop;
     private readonly ConnectionRegistry _registry;
     private readonly ILogger _log;
+    private readonly TaskCompletionSource _stoppedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopped;
 
-    private CorralServer(WebApplication app, CoreLoop loop, ConnectionRegistry registry, IPEndPoint endpoint, ILogger log)
+    private readonly IDisposable _metrics;
+
+    private CorralServer(WebApplication app, CoreLoop loop, ConnectionRegistry registry, IPEndPoint endpoint, IPEndPoint? admin,
+        IDisposable metrics, ILogger log, Task<Exception> fatal)
     {
         _app = app;
         _loop = loop;
         _registry = registry;
         ClientEndPoint = endpoint;
+        AdminEndPoint = admin;
+        _metrics = metrics;
         _log = log;
+        _ = FailStopOnAsync(fatal);
     }
+
+    /// <summary>Completes when the server has stopped, by <see cref="StopAsync"/> or by a fail-stop.</summary>
+    public Task Stopped => _stoppedSignal.Task;
+
+    /// <summary>Why the server stopped itself (a disk failure in the transaction log), or null.</summary>
+    public Exception? Failure { get; private set; }
+
+    /// <summary>The admin HTTP server's address and port, or null when admin.enableServer=false.</summary>
+    public IPEndPoint? AdminEndPoint { get; }
 
     /// <summary>How long a stop waits for open connections to flush before aborting them.</summary>
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
@@ -53,6 +71,9 @@ public sealed class CorralServer : IAsyncDisposable
 
     /// <summary>The live connections (diagnostics and tests).</summary>
     public ConnectionRegistry Connections => _registry;
+
+    /// <summary>globalOutstandingLimit's server-wide count of requests queued for the loop (diagnostics and tests).</summary>
+    public GlobalRequestLimit OutstandingLimit => _app.Services.GetRequiredService<GlobalRequestLimit>();
 
     /// <summary>Loop access for diagnostics and tests (queries run on the processing loop).</summary>
     public CoreLoop Loop => _loop;
@@ -82,9 +103,32 @@ public sealed class CorralServer : IAsyncDisposable
 
         var tls = options.SecureClientPort is null ? null : TlsSettings.Load(options);
         var core = coreFactory(options, time);
+        if (core.Inspect is { } inspected) inspected.Quotas.Warning = new QuotaWarningLog(loggerFactory.CreateLogger("Corral.Quotas"), time).Report;
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.TickTime / 2, 10, 100));
         var loop = new CoreLoop(core, tick, time, loggerFactory.CreateLogger<CoreLoop>());
+        var fatal = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (core is ILoopBoundCore loopBound)
+        {
+            try
+            {
+                await loop.InvokeAsync(() =>
+                {
+                    loopBound.Start(loop, loggerFactory, e => fatal.TrySetResult(e));
+                    return true;
+                }).ConfigureAwait(false);
+            }
+            catch
+            {
+                await loop.DisposeAsync().ConfigureAwait(false);
+                loopBound.Dispose();
+                throw;
+            }
+        }
         var registry = new ConnectionRegistry(options.MaxClientCnxns);
+        var view = new ServerView(loop, registry, options, time);
+        var metrics = new CorralMetrics();
+        var exporter = new PrometheusExporter(metrics.Meter);
+        var limiter = new CostlyCommandLimiter(options.CostlyCommandsPerSecond, time);
         var settings = new ServerRuntimeSettings(
             options.MaxClientCnxns,
             options.MaxUnsentBytesPerConnection,
@@ -102,22 +146,38 @@ public sealed class CorralServer : IAsyncDisposable
         builder.Services.AddSingleton(loop);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(new FourLetterWordResponder(loop, registry, whitelist));
+        builder.Services.AddSingleton(new FourLetterWordResponder(view, whitelist, limiter, metrics));
+        builder.Services.AddSingleton(new GlobalRequestLimit(options.GlobalOutstandingLimit));
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(new AuditLog(loggerFactory.CreateLogger(AuditLog.Category), options.AuditEnable));
         builder.Services.AddSingleton<ZooKeeperConnectionHandler>();
         builder.WebHost.UseKestrelCore();
         if (tls is not null) builder.WebHost.UseKestrelHttpsConfiguration();
-        ListenOptions? plainListener = null, secureListener = null;
+        ListenOptions? clientListen = null, adminListen = null, secureListen = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(address, options.ClientPort, listen =>
             {
-                plainListener = listen;
+                clientListen = listen;
                 listen.UseConnectionHandler<ZooKeeperConnectionHandler>();
             });
-            if (tls is not null) secureListener = ListenSecure(kestrel, options, address, tls);
+            if (tls is not null) secureListen = ListenSecure(kestrel, options, address, tls);
+            if (options.AdminEnableServer)
+            {
+                var adminAddress = options.AdminServerAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.AdminServerAddress);
+                kestrel.Listen(adminAddress, options.AdminServerPort, listen => adminListen = listen);
+            }
         });
         var app = builder.Build();
+        if (options.AdminEnableServer)
+        {
+            var endpoint = new AdminEndpoint(view, metrics, exporter,
+                new AdminAuthorizer(options.AdminAuthToken, options.AdminTrustedAddresses), limiter,
+                loggerFactory.CreateLogger<AdminEndpoint>());
+            // The client port runs a connection handler, not HTTP, so only admin requests reach this.
+            app.Run(endpoint.HandleAsync);
+        }
 
         try
         {
@@ -126,18 +186,27 @@ public sealed class CorralServer : IAsyncDisposable
         catch
         {
             await loop.DisposeAsync().ConfigureAwait(false);
+            (core as IDisposable)?.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
+            exporter.Dispose();
+            metrics.Dispose();
             throw;
         }
 
         // Kestrel rewrites each ListenOptions' endpoint with the port it actually bound, which stays
         // right however many listeners (TLS, admin) there are.
-        var bound = plainListener?.IPEndPoint is { Port: > 0 } p ? p : BoundEndPoint(app, address, options.ClientPort);
+        var bound = clientListen?.IPEndPoint is { Port: > 0 } c ? c : BoundEndPoint(app, address, options.ClientPort);
+        view.ClientPort = bound.Port;
+        var admin = adminListen?.IPEndPoint;
         log.LogInformation("Corral {Version} serving clients on {EndPoint} (tickTime={TickTime}, dataDir={DataDir})",
             ServerVersion.Full, bound, options.TickTime, Path.GetFullPath(options.DataDir));
-        if (secureListener?.IPEndPoint is { } secureBound)
+        if (secureListen?.IPEndPoint is { } secureBound)
             log.LogInformation("Serving TLS clients on {EndPoint} (ssl.clientAuth={ClientAuth})", secureBound, tls!.ClientAuth);
-        return new CorralServer(app, loop, registry, bound, log) { SecureClientEndPoint = secureListener?.IPEndPoint };
+        if (admin is not null) log.LogInformation("Admin server listening on {EndPoint}: {Url}, /metrics, /health", admin, options.AdminCommandUrl);
+        return new CorralServer(app, loop, registry, bound, admin, new Disposables(exporter, metrics), log, fatal.Task)
+        {
+            SecureClientEndPoint = secureListen?.IPEndPoint,
+        };
     }
 
     /// <summary>The secure client port: TLS (server certificate, optional client certificate) around the same protocol handler.</summary>
@@ -189,9 +258,46 @@ public sealed class CorralServer : IAsyncDisposable
         foreach (var connection in _registry.BeginShutdown()) connection.StopReading?.Invoke();
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
         await _loop.DisposeAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-        _log.LogInformation("Corral stopped");
+        try
+        {
+            (_loop.Core as IDisposable)?.Dispose(); // the durable core drains and fsyncs its log here
+        }
+        finally
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _metrics.Dispose();
+            _log.LogInformation("Corral stopped");
+            _stoppedSignal.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Fail-stop: when the core reports that it can no longer persist writes (a failed log write or
+    /// fsync), the server stops at once; the writes waiting for that fsync are never acknowledged.
+    /// </summary>
+    private async Task FailStopOnAsync(Task<Exception> fatal)
+    {
+        var failure = await fatal.ConfigureAwait(false);
+        Failure = failure;
+        _log.LogCritical(failure, "Storage failed; stopping the server (fail-stop)");
+        try
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "Error while stopping after the storage failure");
+            _stoppedSignal.TrySetResult();
+        }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private sealed class Disposables(params IDisposable[] items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items) item.Dispose();
+        }
+    }
 }

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Net;
 using Corral.Core.Server;
+using Corral.Protocol;
+using Corral.Server.Metrics;
 using Corral.Server.Processing;
 
 namespace Corral.Server.Network;
@@ -15,10 +17,12 @@ public sealed class ClientConnection : IConnectionSink
     private readonly Action<ClientConnection> _markDirty;
     private readonly ServerStatistics _stats;
     private readonly TimeProvider _time;
+    private readonly CorralMetrics? _metrics;
+    private readonly AuditLog? _audit;
     private bool _dirty;
 
     public ClientConnection(long id, IPEndPoint? remote, ReadThrottle throttle, ServerStatistics stats,
-        TimeProvider time, Action<ClientConnection> markDirty)
+        TimeProvider time, Action<ClientConnection> markDirty, CorralMetrics? metrics = null, AuditLog? audit = null)
     {
         Id = id;
         RemoteEndPoint = remote;
@@ -28,6 +32,9 @@ public sealed class ClientConnection : IConnectionSink
         _stats = stats;
         _time = time;
         _markDirty = markDirty;
+        _metrics = metrics;
+        _audit = audit;
+        Details = new ConnectionDetails(time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 
     public long Id { get; }
@@ -63,21 +70,52 @@ public sealed class ClientConnection : IConnectionSink
     /// <summary>Loop only: frames sent to the client (stat's sent).</summary>
     internal long PacketsSent { get; set; }
 
+    /// <summary>Loop only: requests held back while this connection's unsent output is over the limit.</summary>
+    internal Queue<CoreLoop.WorkItem> HeldBack { get; } = new();
+
+    /// <summary>Loop only: cons' per-connection figures (session, last operation, latencies).</summary>
+    public ConnectionDetails Details { get; }
+
     /// <summary>
-    /// Loop only: receive timestamps of requests not yet answered. Replies leave in request order
-    /// (only notifications, xid -1, interleave), so the oldest entry belongs to the next reply.
+    /// Loop only: requests not yet answered (receive time, type, and the path when audited). Replies
+    /// leave in request order (only notifications, xid -1, interleave), so the oldest entry belongs
+    /// to the next reply.
     /// </summary>
-    internal Queue<long> AwaitingReply { get; } = new();
+    internal Queue<AwaitedReply> AwaitingReply { get; } = new();
 
     /// <summary>Loop only: requests the core has received but not answered (stat's queued).</summary>
     internal int Outstanding => AwaitingReply.Count;
 
     /// <summary>Loop only: called by the loop before handing a frame to the core.</summary>
-    internal void OnFrameReceived(long receivedTimestamp)
+    internal void OnFrameReceived(long receivedTimestamp, ReadOnlySpan<byte> payload)
     {
         PacketsReceived++;
         _stats.PacketsReceived++;
-        AwaitingReply.Enqueue(receivedTimestamp);
+        // The first frame is the ConnectRequest (no request header); later ones start with (xid, type).
+        OpCode op = PacketsReceived == 1 ? OpCode.CreateSession
+            : payload.Length >= 8 ? (OpCode)BinaryPrimitives.ReadInt32BigEndian(payload[4..]) : OpCode.Error;
+        string? path = _audit is { Enabled: true } && AuditLog.IsAudited(op) ? RequestPath(payload) : null;
+        AwaitingReply.Enqueue(new AwaitedReply(receivedTimestamp, op, path));
+    }
+
+    /// <summary>Loop only: crst, as ServerCnxn.resetStats: packet counts, latencies and the last operation.</summary>
+    internal void ResetStatistics()
+    {
+        PacketsReceived = 0;
+        PacketsSent = 0;
+        Details.Reset();
+    }
+
+    /// <summary>Loop only: the connection's authenticated identities, for the audit log.</summary>
+    internal string User => Core?.Identities ?? "";
+
+    /// <summary>The path of a request whose body starts with one (create, delete, setData, setACL...).</summary>
+    private static string? RequestPath(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < 12) return null;
+        int length = BinaryPrimitives.ReadInt32BigEndian(payload[8..]);
+        if (length < 0 || length > payload.Length - 12) return null;
+        return System.Text.Encoding.UTF8.GetString(payload.Slice(12, length));
     }
 
     /// <inheritdoc />
@@ -87,13 +125,30 @@ public sealed class ClientConnection : IConnectionSink
         PacketsSent++;
         _stats.PacketsSent++;
         _stats.RecordResponseSize(frame.Length - 4);
+        _metrics?.RecordSent(frame.Length);
         // The ConnectResponse has no header (its first int is protocolVersion 0), so it pairs with the
         // ConnectRequest; every later non-notification frame pairs with the oldest pending request.
         bool isNotification = frame.Length >= 8 && BinaryPrimitives.ReadInt32BigEndian(frame[4..]) == -1
                               && PacketsSent > 1;
-        if (!isNotification && AwaitingReply.TryDequeue(out long started))
-            _stats.RecordLatency(_time.GetElapsedTime(started));
+        if (!isNotification && AwaitingReply.TryDequeue(out var request))
+            OnReply(request, frame[4..]);
         MarkDirty();
+    }
+
+    private void OnReply(in AwaitedReply request, ReadOnlySpan<byte> payload)
+    {
+        TimeSpan elapsed = _time.GetElapsedTime(request.ReceivedTimestamp);
+        _stats.RecordLatency(elapsed);
+        _metrics?.RecordRequest(request.Op, elapsed);
+        if (request.Op == OpCode.CreateSession)
+        {
+            Details.OnConnectResponse(payload);
+            return;
+        }
+        Details.OnReply(request.Op, payload, (long)elapsed.TotalMilliseconds, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (_audit is { Enabled: true } && AuditLog.IsAudited(request.Op) && payload.Length >= 16)
+            _audit.Write(Details.SessionId, User, RemoteEndPoint?.Address.ToString() ?? "unknown", request.Op, request.AuditPath,
+                (ErrorCode)BinaryPrimitives.ReadInt32BigEndian(payload[12..]));
     }
 
     /// <inheritdoc />
@@ -117,3 +172,6 @@ public sealed class ClientConnection : IConnectionSink
         _markDirty(this);
     }
 }
+
+/// <summary>A request waiting for its reply: when it was read, its type, and its path if the audit log wants it.</summary>
+internal readonly record struct AwaitedReply(long ReceivedTimestamp, OpCode Op, string? AuditPath);

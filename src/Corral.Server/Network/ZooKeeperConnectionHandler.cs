@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using Corral.Protocol;
 using Corral.Server.Commands;
+using Corral.Server.Metrics;
 using Corral.Server.Processing;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,9 @@ public sealed class ZooKeeperConnectionHandler(
     ConnectionRegistry registry,
     FourLetterWordResponder fourLetterWords,
     ServerRuntimeSettings settings,
+    GlobalRequestLimit globalLimit,
+    CorralMetrics metrics,
+    AuditLog audit,
     TimeProvider time,
     ILogger<ZooKeeperConnectionHandler> log) : ConnectionHandler
 {
@@ -38,8 +42,8 @@ public sealed class ZooKeeperConnectionHandler(
         var tls = context.Features.Get<Microsoft.AspNetCore.Http.Features.ITlsConnectionFeature>();
         var connection = new ClientConnection(registry.NextId(), remote,
             new ReadThrottle(settings.MaxUnsentBytesPerConnection, settings.MaxQueuedInputBytesPerConnection,
-                settings.MaxQueuedRequestsPerConnection),
-            loop.Statistics, time, loop.MarkDirty)
+                settings.MaxQueuedRequestsPerConnection, globalLimit),
+            loop.Statistics, time, loop.MarkDirty, metrics, audit)
         {
             IsSecure = tls is not null,
             X509Subject = tls?.ClientCertificate is { } certificate ? Security.X509SubjectName.Rfc2253(certificate) : null,
@@ -135,6 +139,7 @@ public sealed class ZooKeeperConnectionHandler(
                 }
                 byte[] copy = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
                 payload.CopyTo(copy);
+                metrics.RecordReceived(length + 4);
                 loop.PostFrame(connection, copy, length, now);
             }
 

@@ -63,6 +63,14 @@ public sealed class CoreLoop : IAsyncDisposable
             connection.Output.Complete();
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> on the loop, after the work already queued (storage posts
+    /// "durable up to zxid" reports and snapshot slices this way). False once the loop has stopped.
+    /// An exception from the action is the caller's bug: it is logged and the loop goes on.
+    /// </summary>
+    public bool Post(Action action) =>
+        _channel.Writer.TryWrite(new WorkItem(WorkKind.Action, null, null, 0, 0, () => Guard("posted action", action)));
+
     /// <summary>Runs <paramref name="query"/> on the loop (where core state may be read) and returns its result.</summary>
     public Task<T> InvokeAsync<T>(Func<T> query)
     {
@@ -96,21 +104,75 @@ public sealed class CoreLoop : IAsyncDisposable
     {
         switch (item.Kind)
         {
-            case WorkKind.Frame: ProcessFrame(item); break;
+            case WorkKind.Frame: HoldBackOrProcess(item); break;
+            case WorkKind.Resume: ResumeHeldBack(item.Connection!); break;
             case WorkKind.Disconnected: ProcessDisconnected(item.Connection!); break;
             case WorkKind.Tick: Guard("tick", _core.Tick); break;
             case WorkKind.Action: item.Action!(); break;
         }
     }
 
-    private void ProcessFrame(in WorkItem item)
+    /// <summary>
+    /// Holds a request back while its connection's unsent output is over the limit (and behind any
+    /// request already held), so requests the reader queued before it parked cannot pile up replies
+    /// without bound: a connection's unsent output stays within the limit plus one reply.
+    /// </summary>
+    private void HoldBackOrProcess(in WorkItem item)
+    {
+        var connection = item.Connection!;
+        if (connection.HeldBack.Count == 0 && !connection.Throttle.OverUnsentLimit)
+        {
+            ProcessFrame(item);
+            return;
+        }
+        // A held request waits on its own client, not on the loop: it leaves the server-wide count,
+        // so one client that does not read cannot fill globalOutstandingLimit for everyone. It still
+        // counts against its connection's own limits, which keep that reader parked.
+        connection.Throttle.LeaveGlobalCount();
+        connection.HeldBack.Enqueue(item);
+        if (connection.HeldBack.Count == 1) ResumeHeldBack(connection);
+    }
+
+    /// <summary>Processes held requests while output has room; otherwise asks the writer to post a resume once it has drained.</summary>
+    private void ResumeHeldBack(ClientConnection connection)
+    {
+        while (connection.HeldBack.Count > 0)
+        {
+            if (connection.CoreDisconnected)
+            {
+                DropHeldBack(connection);
+                return;
+            }
+            if (connection.Throttle.OverUnsentLimit)
+            {
+                // False means the writer drained in the meantime: go on at once.
+                if (connection.Throttle.ResumeWhenDrained(() => PostResume(connection))) return;
+                continue;
+            }
+            ProcessFrame(connection.HeldBack.Dequeue(), held: true);
+        }
+    }
+
+    private void PostResume(ClientConnection connection) =>
+        _channel.Writer.TryWrite(new WorkItem(WorkKind.Resume, connection, null, 0, 0, null));
+
+    private static void DropHeldBack(ClientConnection connection)
+    {
+        while (connection.HeldBack.TryDequeue(out var held))
+        {
+            connection.Throttle.RemoveQueuedInput(held.Length, countedGlobally: false);
+            ArrayPool<byte>.Shared.Return(held.Buffer!);
+        }
+    }
+
+    private void ProcessFrame(in WorkItem item, bool held = false)
     {
         var connection = item.Connection!;
         try
         {
             // After the core closed a connection or was told it is gone, late frames are dropped.
             if (connection.CoreDisconnected || connection.Output.CloseRequested) return;
-            connection.OnFrameReceived(item.Timestamp);
+            connection.OnFrameReceived(item.Timestamp, item.Buffer.AsSpan(0, item.Length));
             connection.Core ??= connection.IsSecure ? _core.Open(connection, connection.RemoteAddress, connection.X509Subject) : _core.Open(connection, connection.RemoteAddress);
             connection.Core.Receive(item.Buffer.AsSpan(0, item.Length));
         }
@@ -122,7 +184,7 @@ public sealed class CoreLoop : IAsyncDisposable
         }
         finally
         {
-            connection.Throttle.RemoveQueuedInput(item.Length);
+            connection.Throttle.RemoveQueuedInput(item.Length, countedGlobally: !held);
             ArrayPool<byte>.Shared.Return(item.Buffer!);
         }
     }
@@ -134,6 +196,7 @@ public sealed class CoreLoop : IAsyncDisposable
             connection.CoreDisconnected = true;
             if (connection.Core is { } core) Guard("disconnect", core.Disconnected);
         }
+        DropHeldBack(connection); // the client is gone: its held requests will never be answered
         connection.Output.Complete();
     }
 
@@ -179,8 +242,8 @@ public sealed class CoreLoop : IAsyncDisposable
         _stopTicks.Dispose();
     }
 
-    private enum WorkKind { Frame, Disconnected, Tick, Action }
+    internal enum WorkKind { Frame, Disconnected, Tick, Action, Resume }
 
-    private readonly record struct WorkItem(
+    internal readonly record struct WorkItem(
         WorkKind Kind, ClientConnection? Connection, byte[]? Buffer, int Length, long Timestamp, Action? Action);
 }

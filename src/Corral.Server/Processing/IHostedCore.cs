@@ -23,6 +23,13 @@ public interface IHostedCore
 
     /// <summary>A snapshot of the figures the four-letter words report.</summary>
     CoreStatistics GetStatistics();
+
+    /// <summary>
+    /// The real core, for the diagnostic commands that list sessions, ephemerals and watches (dump,
+    /// wchc, wchp, wchs, hash). Null for cores that are not a ServerCore; those commands then print
+    /// empty lists. A wrapping core should pass its inner core's value through.
+    /// </summary>
+    Corral.Core.Server.ServerCore? Inspect => null;
 }
 
 /// <summary>One client connection as the core sees it.</summary>
@@ -33,6 +40,9 @@ public interface IHostedCoreConnection
 
     /// <summary>The socket is gone (client hung up, bad input, or the core asked to close). Called once.</summary>
     void Disconnected();
+
+    /// <summary>The connection's identities as "scheme:id" joined by commas (the audit log's user field).</summary>
+    string Identities => "";
 }
 
 /// <summary>Core-side figures for srvr/stat/mntr.</summary>

@@ -21,6 +21,20 @@ public sealed class ServerStatistics(TimeProvider time)
     public double AverageLatencyMs => LatencyCount == 0 ? 0 : (double)LatencyTotalMs / LatencyCount;
     public TimeSpan Uptime => time.GetElapsedTime(_startedTimestamp);
 
+    /// <summary>srst: latency, packet counts and response sizes back to their initial values (uptime stays).</summary>
+    public void Reset()
+    {
+        PacketsReceived = 0;
+        PacketsSent = 0;
+        MinLatencyMs = 0;
+        MaxLatencyMs = 0;
+        LatencyCount = 0;
+        LatencyTotalMs = 0;
+        LastResponseSize = -1;
+        MinResponseSize = -1;
+        MaxResponseSize = -1;
+    }
+
     public void RecordLatency(TimeSpan elapsed)
     {
         long ms = (long)elapsed.TotalMilliseconds;

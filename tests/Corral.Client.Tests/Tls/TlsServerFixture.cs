@@ -25,6 +25,7 @@ public sealed class TlsServerFixture : IAsyncLifetime
             SecureClientPort = 0,
             DataDir = dataDir,
             MaxClientCnxns = 0,
+            AdminEnableServer = false,
         };
         configure(options);
         return await CorralServer.StartAsync(options, CoreFactory.Create);

@@ -24,6 +24,8 @@ public sealed class Harness
             X509SuperUser = options.X509SuperUser,
             ContainerCheckIntervalMs = options.ContainerCheckIntervalMs,
             MaxDataBytes = options.MaxDataBytes,
+            EnforceQuota = options.EnforceQuota,
+            QuotaWarning = options.QuotaWarning,
             RandomFill = span => seeded.NextBytes(span),
         };
         Core = new ServerCore(options, Time, committer);

@@ -19,7 +19,8 @@ public sealed class ServerProcessTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "corral.dll"), "server", "--port", port.ToString(), "--data-dir", dataDir })
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "corral.dll"), "server", "--port", port.ToString(), "--data-dir", dataDir,
+                     "--set", "4lw.commands.whitelist=ruok", "--set", "admin.serverPort=0" })
             psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;
         var output = new StringBuilder();

@@ -17,7 +17,7 @@ public sealed class ZooCfgParserTests
         Assert.Equal(4000, o.EffectiveMinSessionTimeout);
         Assert.Equal(40000, o.EffectiveMaxSessionTimeout);
         Assert.False(o.ExtendedTypesEnabled);
-        Assert.Equal(new HashSet<string> { "srvr", "ruok", "stat", "mntr" }, o.FourLetterWordWhitelist);
+        Assert.Equal(new HashSet<string> { "srvr" }, o.FourLetterWordWhitelist);
         Assert.Equal(60_000, o.ContainerCheckIntervalMs);
         Assert.Equal(100_000, o.SnapCount);
         Assert.True(o.ForceSync);
@@ -92,6 +92,9 @@ public sealed class ZooCfgParserTests
     [InlineData("server.1=a:1:2:leader", "zoo.cfg:1: server.1=a:1:2:leader: role 'leader' must be participant or observer")]
     [InlineData("just some words", "zoo.cfg:1: 'just some words' is not a key=value line")]
     [InlineData("dataDir=", "zoo.cfg:1: dataDir=: value must not be empty")]
+    [InlineData("admin.trustedAddresses=10.0.0.1,nowhere", "zoo.cfg:1: admin.trustedAddresses=10.0.0.1,nowhere: 'nowhere' is not an IP address or CIDR block")]
+    [InlineData("audit.enable=sometimes", "zoo.cfg:1: audit.enable=sometimes: expected true/false (or yes/no)")]
+    [InlineData("4lw.costlyCommandsPerSecond=many", "zoo.cfg:1: 4lw.costlyCommandsPerSecond=many: not a valid integer")]
     public void ParseErrorsNameTheLineKeyAndValue(string text, string message)
     {
         var e = Assert.Throws<ConfigurationException>(() => ZooCfgParser.Parse(text));
@@ -105,11 +108,57 @@ public sealed class ZooCfgParserTests
     [InlineData("maxClientCnxns=-1", "maxClientCnxns=-1: must be 0 (unlimited) or positive")]
     [InlineData("minSessionTimeout=50000", "minSessionTimeout (50000) must not be greater than maxSessionTimeout (40000)")]
     [InlineData("autopurge.snapRetainCount=2", "autopurge.snapRetainCount=2: must be at least 3")]
+    [InlineData("admin.serverPort=65536", "admin.serverPort=65536: must be between 0 and 65535")]
+    [InlineData("admin.serverAddress=example", "admin.serverAddress=example: is not an IP address")]
+    [InlineData("admin.commandURL=commands", "admin.commandURL=commands: must start with /")]
+    [InlineData("4lw.costlyCommandsPerSecond=-1", "4lw.costlyCommandsPerSecond=-1: must be 0 (unlimited) or positive")]
+    [InlineData("globalOutstandingLimit=0", "globalOutstandingLimit=0: must be at least 1")]
     public void ValidationNamesTheKeyAndValue(string text, string message)
     {
         var o = ZooCfgParser.Parse(text);
         var e = Assert.Throws<ConfigurationException>(o.Validate);
         Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void ParsesTheOperationsKeys()
+    {
+        var o = ZooCfgParser.Parse("""
+            admin.enableServer=false
+            admin.serverAddress=0.0.0.0
+            admin.serverPort=9090
+            admin.commandURL=/api
+            admin.authToken=abc
+            admin.trustedAddresses=10.0.0.0/8, ::1
+            4lw.costlyCommandsPerSecond=2
+            audit.enable=true
+            globalOutstandingLimit=50
+            """);
+        Assert.False(o.AdminEnableServer);
+        Assert.Equal("0.0.0.0", o.AdminServerAddress);
+        Assert.Equal(9090, o.AdminServerPort);
+        Assert.Equal("/api", o.AdminCommandUrl);
+        Assert.Equal("abc", o.AdminAuthToken);
+        Assert.Equal(["10.0.0.0/8", "::1"], o.AdminTrustedAddresses);
+        Assert.Equal(2, o.CostlyCommandsPerSecond);
+        Assert.True(o.AuditEnable);
+        Assert.Equal(50, o.GlobalOutstandingLimit);
+        Assert.Empty(o.UnrecognizedKeys);
+        o.Validate();
+    }
+
+    [Fact]
+    public void AdminDefaultsAreLoopbackPort8080WithNoCredentials()
+    {
+        var o = new CorralServerOptions();
+        Assert.True(o.AdminEnableServer);
+        Assert.Equal("127.0.0.1", o.AdminServerAddress);
+        Assert.Equal(8080, o.AdminServerPort);
+        Assert.Equal("/commands", o.AdminCommandUrl);
+        Assert.Null(o.AdminAuthToken);
+        Assert.Empty(o.AdminTrustedAddresses);
+        Assert.Equal(5, o.CostlyCommandsPerSecond);
+        Assert.False(o.AuditEnable);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Corral.Server.Tests.Fixtures;
 /// <summary>
 /// A real Apache ZooKeeper 3.8 (the Debian package) on a free loopback port with a temporary dataDir,
 /// configured like the Corral fixture (tickTime 2000, TTL enabled, containers checked every 500 ms,
-/// the same 4lw whitelist). Used to prove that every interop script encodes real ZooKeeper
+/// every four-letter word Corral implements whitelisted). Used to prove that every interop script encodes real ZooKeeper
 /// behaviour. Stopped by killing the JVM we started, by PID.
 /// </summary>
 public sealed class ApacheZooKeeperFixture : IAsyncLifetime
@@ -36,7 +36,7 @@ public sealed class ApacheZooKeeperFixture : IAsyncLifetime
             clientPortAddress=127.0.0.1
             maxClientCnxns=0
             admin.enableServer=false
-            4lw.commands.whitelist=srvr,ruok,stat,mntr
+            4lw.commands.whitelist=srvr,ruok,stat,mntr,isro,conf,envi,cons,crst,srst,dump,wchs,wchc,wchp,dirs,hash
             """);
         File.WriteAllText(Path.Combine(_dir, "log4j.properties"), "log4j.rootLogger=WARN, CONSOLE\nlog4j.appender.CONSOLE=org.apache.log4j.ConsoleAppender\nlog4j.appender.CONSOLE.layout=org.apache.log4j.PatternLayout\n");
         var psi = new ProcessStartInfo("/usr/bin/java")

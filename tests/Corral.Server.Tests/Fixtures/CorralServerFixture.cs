@@ -6,7 +6,7 @@ namespace Corral.Server.Tests.Fixtures;
 /// <summary>
 /// An in-process Corral server with the real core on a free loopback port, configured like the
 /// Apache ZooKeeper fixture (tickTime 2000, TTL enabled, containers reaped every 500 ms, unlimited
-/// connections per address). Stopped by the test class when it is done.
+/// connections per address, the same 4lw whitelist, the admin server on a free port). Stopped by the test class when it is done.
 /// </summary>
 public sealed class CorralServerFixture : IAsyncLifetime
 {
@@ -24,6 +24,10 @@ public sealed class CorralServerFixture : IAsyncLifetime
         ExtendedTypesEnabled = true,
         ContainerCheckIntervalMs = 500,
         MaxClientCnxns = 0,
+        FourLetterWordWhitelist = new HashSet<string> { "*" },
+        CostlyCommandsPerSecond = 0,
+        // Port 0: parallel tests must not collide on the admin server's default 8080.
+        AdminServerPort = 0,
     };
 
     public async Task InitializeAsync()

@@ -14,6 +14,9 @@ public static class HostFixture
             ClientPort = 0,
             DataDir = Path.Combine(Path.GetTempPath(), "corral-host-tests"),
             MaxClientCnxns = 0,
+            // Port 0: parallel tests must not collide on the admin server's default 8080.
+            AdminServerPort = 0,
+            FourLetterWordWhitelist = new HashSet<string> { "srvr", "ruok", "stat", "mntr" },
         };
         configure?.Invoke(options);
         return await CorralServer.StartAsync(options, (_, _) => core);

@@ -44,6 +44,14 @@ public abstract class InteropSuite
         InteropScripts.RunAndAssertAsync("zkcli_check.py", ConnectString, TimeSpan.FromSeconds(90), InteropScripts.ZkCli);
 
     [Fact]
+    public Task ZktopShowsTheServer() =>
+        InteropScripts.RunAndAssertAsync("zktop_check.py", ConnectString, TimeSpan.FromSeconds(90));
+
+    [Fact]
+    public Task MntrThroughNetcatParses() =>
+        InteropScripts.RunAndAssertAsync("mntr_nc_check.py", ConnectString, TimeSpan.FromSeconds(60));
+
+    [Fact]
     public Task CClientCliMtCommandsSucceed() =>
         InteropScripts.RunAndAssertAsync("cli_mt_check.py", ConnectString, TimeSpan.FromSeconds(60), InteropScripts.CliMt);
 }

@@ -31,11 +31,25 @@ public sealed class ZabInvariantChecker
 
     private static void Fail(string message) => throw new InvariantViolationException(message);
 
-    public void OnEstablished(int server, long epoch)
+    /// <summary>
+    /// A leader has just been established in <paramref name="epoch"/> with a history (its snapshot point and log).
+    /// No epoch is ever established twice, by another server or by the same one again. The history must hold
+    /// every txn delivered anywhere so far: a committed txn is never lost by a change of leader (Zab's
+    /// initial-history property).
+    /// </summary>
+    public void OnEstablished(int server, long epoch, long snapshotZxid, IReadOnlyList<LogEntry> log)
     {
-        if (_epochLeader.TryGetValue(epoch, out var existing) && existing != server)
-            Fail($"Leadership: servers {existing} and {server} were both established leaders of epoch {epoch}");
+        if (_epochLeader.TryGetValue(epoch, out var existing))
+            Fail($"Leadership: epoch {epoch} was established by server {existing} and established again by server {server}");
         _epochLeader[epoch] = server;
+        if (_order.Count == 0) return;
+        var last = _order[^1];
+        if (last.Zxid <= snapshotZxid) return; // the snapshot point itself sits on the global order (OnResume)
+        for (var i = log.Count - 1; i >= 0 && log[i].Zxid >= last.Zxid; i--)
+            if (log[i].Zxid == last.Zxid && log[i].Payload.AsSpan().SequenceEqual(last.Payload)) return;
+        var tail = log.Count > 0 ? log[^1].Zxid : snapshotZxid;
+        Fail($"Lost committed txn: server {server} was established leader of epoch {epoch} with a history ending at {Zxid.Format(tail)} " +
+             $"that lacks {Zxid.Format(last.Zxid)}, already delivered");
     }
 
     /// <summary>A leader logged a new proposal of its own epoch.</summary>

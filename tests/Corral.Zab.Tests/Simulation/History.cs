@@ -3,15 +3,15 @@ namespace Corral.Zab.Tests.Simulation;
 /// <summary>What became of one client write.</summary>
 public enum WriteOutcome { Pending, Acked, Unknown }
 
-/// <summary>One client write: the txn, when it was invoked, and, if answered, the result and zxid.</summary>
-public sealed class WriteRecord(int clientId, SimTxn txn, long invokedAt)
+/// <summary>One client write: the request, when it was invoked, and, if answered, the result and zxid.</summary>
+public sealed class WriteRecord(int clientId, SimRequest request, long invokedAt)
 {
     public int ClientId { get; } = clientId;
-    public SimTxn Txn { get; } = txn;
+    public SimRequest Request { get; } = request;
     public long InvokedAt { get; } = invokedAt;
     public WriteOutcome Outcome { get; set; } = WriteOutcome.Pending;
     public long ReturnedAt { get; set; }
-    public TxnResult Result { get; set; }
+    public SimResult Result { get; set; }
     public long Zxid { get; set; }
 }
 

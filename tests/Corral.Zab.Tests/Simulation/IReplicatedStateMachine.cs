@@ -1,3 +1,5 @@
+using Corral.Protocol;
+
 namespace Corral.Zab.Tests.Simulation;
 
 /// <summary>
@@ -8,7 +10,7 @@ public interface IReplicatedStateMachine
 {
     long LastZxid { get; }
     /// <summary>Applies one committed txn and returns what the submitting client is told.</summary>
-    TxnResult Apply(long zxid, byte[] payload);
+    SimResult Apply(long zxid, byte[] payload);
     /// <summary>A digest of the whole state, equal on replicas that applied the same txns.</summary>
     ulong Digest();
     byte[] Snapshot();
@@ -17,7 +19,6 @@ public interface IReplicatedStateMachine
     ReadResult Read(string path);
 }
 
-public readonly record struct TxnResult(SimError Code, string? Path, int Version);
+/// <summary>What a client is told about a write: the code (a multi's first failure), the created path for a create, the new version for a setData.</summary>
+public readonly record struct SimResult(ErrorCode Code, string? Path = null, int Version = 0);
 public readonly record struct ReadResult(bool Exists, string? Value, int Version);
-
-public enum SimError { Ok = 0, NoNode = -101, BadVersion = -103, NodeExists = -110, NotEmpty = -111, SessionExpired = -112 }

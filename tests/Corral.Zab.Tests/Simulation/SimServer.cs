@@ -8,37 +8,44 @@ namespace Corral.Zab.Tests.Simulation;
 public sealed class SimServer
 {
     private readonly Func<ZabOptions> _options;
+    private readonly Func<long> _clock;
     private int _appliedSinceSnapshot;
 
-    public SimServer(int id, Func<ZabOptions> options)
+    /// <param name="clock">Simulated time, which the leader stamps into the txns it prepares.</param>
+    public SimServer(int id, Func<ZabOptions> options, Func<long> clock)
     {
         Id = id;
         _options = options;
-        Disk = new SimDisk(new KvStateMachine().Snapshot());
+        _clock = clock;
+        Disk = new SimDisk(new TreeStateMachine().Snapshot());
     }
 
     public int Id { get; }
     public SimDisk Disk { get; }
     public ZabPeer? Peer { get; private set; }
-    public KvStateMachine? Machine { get; private set; }
+    public TreeStateMachine? Machine { get; private set; }
     public bool IsUp => Peer is not null;
     public int Incarnation { get; private set; }
     public bool WasServing { get; set; }
+    /// <summary>The epoch this server was an established leader of when last checked, or -1: a change is a new establishment.</summary>
+    public long EstablishedEpoch { get; set; } = -1;
     public int SnapshotEvery { get; set; } = 1000;
     /// <summary>Fault injection: crash after this many more Ready steps.</summary>
     public int? CrashAfterSteps { get; set; }
-    /// <summary>Pending client writes on this server: (client, request id) → record.</summary>
-    public Dictionary<(int, long), WriteRecord> PendingWrites { get; } = new();
+    /// <summary>Injected host bug (test-only): apply a Ready's committed txns last to first.</summary>
+    public bool ApplyOutOfOrder { get; set; }
+    /// <summary>Pending client writes on this server: (session, cxid) → record.</summary>
+    public Dictionary<(long, int), WriteRecord> PendingWrites { get; } = new();
 
     public void Start(long bootNonce)
     {
         var state = Disk.Load();
-        Machine = new KvStateMachine();
+        Machine = new TreeStateMachine(_clock);
         Machine.Restore(Disk.SnapshotData.Zxid, Disk.SnapshotData.Data);
         _appliedSinceSnapshot = 0;
         Incarnation++;
         var machine = Machine;
-        Peer = new ZabPeer(_options(), state, () => new SnapshotData(machine.LastZxid, machine.Snapshot()), bootNonce);
+        Peer = new ZabPeer(_options(), state, () => new SnapshotData(machine.LastZxid, machine.Snapshot()), bootNonce, machine.Prepare);
         WasServing = false;
     }
 
@@ -49,13 +56,14 @@ public sealed class SimServer
         PendingWrites.Clear();
         CrashAfterSteps = null;
         WasServing = false;
+        EstablishedEpoch = -1;
         Disk.Crash(rng);
     }
 
     /// <summary>Hooks the simulation supplies: apply observer, send, and the checker callbacks.</summary>
     public sealed class Hooks
     {
-        public required Action<SimServer, LogEntry, TxnResult> Applied { get; init; }
+        public required Action<SimServer, LogEntry, SimResult> Applied { get; init; }
         public required Action<SimServer, SnapshotData> SnapshotInstalled { get; init; }
         public required Action<SimServer, LogEntry> Logged { get; init; }
         public required Action<ZabMessage> Send { get; init; }
@@ -130,7 +138,7 @@ public sealed class SimServer
             if (!StepOk(hooks)) return false;
             Disk.CurrentEpoch = ce;
         }
-        foreach (var e in r.Committed)
+        foreach (var e in ApplyOutOfOrder ? r.Committed.Reverse() : r.Committed)
         {
             if (!StepOk(hooks)) return false;
             var result = Machine!.Apply(e.Zxid, e.Payload);

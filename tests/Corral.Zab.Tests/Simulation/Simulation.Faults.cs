@@ -42,6 +42,7 @@ public sealed partial class Simulation
                 var isolated = _faultRng.Pick(ids);
                 Network.Partition([isolated], ids.Where(i => i != isolated));
                 Trace(1, $"partition: server {isolated} isolated");
+                Partitions++;
                 break;
             }
             case 2:
@@ -49,6 +50,7 @@ public sealed partial class Simulation
                 var side = ids.Where(_ => _faultRng.Chance(0.5)).ToList();
                 Network.Partition(side, ids.Except(side));
                 Trace(1, $"partition: [{string.Join(",", side)}] | [{string.Join(",", ids.Except(side))}]");
+                Partitions++;
                 break;
             }
             default:
@@ -59,6 +61,7 @@ public sealed partial class Simulation
                 foreach (var other in ids.Where(i => i != one))
                     if (outbound) Network.Block(one, other); else Network.Block(other, one);
                 Trace(1, $"partition: server {one} cannot {(outbound ? "send" : "receive")}");
+                Partitions++;
                 break;
             }
         }

@@ -87,7 +87,7 @@ public sealed partial class Simulation
     public string Stats() =>
         $"{Now} ms simulated, {EventsProcessed} events, {Checker.GlobalOrder.Count} txns committed, {Checker.EpochLeaders.Count} epochs established, " +
         $"writes {Writes.Count(w => w.Outcome == WriteOutcome.Acked)} acked / {Writes.Count(w => w.Outcome == WriteOutcome.Unknown)} unknown, " +
-        $"{Reads.Count} reads, {Crashes} crashes, {Servers.Values.Sum(s => s.Disk.UnsyncedEntriesLost)} unsynced entries lost, " +
+        $"{Reads.Count} reads, {Crashes} crashes, {Partitions} partitions, {Servers.Values.Sum(s => s.Disk.UnsyncedEntriesLost)} unsynced entries lost, " +
         $"{Servers.Values.Sum(s => s.Disk.TornRecordsDropped)} torn records, sync DIFF/TRUNC/SNAP {SyncCounts[SyncMode.Diff]}/{SyncCounts[SyncMode.Trunc]}/{SyncCounts[SyncMode.Snap]}, " +
         $"{Network.Sent} msgs ({Network.Dropped} dropped)";
 }

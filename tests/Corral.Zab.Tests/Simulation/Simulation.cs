@@ -14,6 +14,8 @@ public sealed class SimulationOptions
     public int TraceLevel { get; init; }
     public TextWriter? TraceWriter { get; init; }
     internal InjectedBug Bugs { get; init; }
+    /// <summary>Injected host bug: every server applies a Ready's committed txns in reverse order.</summary>
+    internal bool ApplyOutOfOrder { get; init; }
     internal long CounterLimit { get; init; } = 0xffffffffL;
 }
 
@@ -49,7 +51,7 @@ public sealed partial class Simulation
         _clientRng = master.Fork();
         _diskRng = master.Fork();
         _tickRng = master.Fork();
-        Checker = new ZabInvariantChecker(new KvStateMachine().Digest());
+        Checker = new ZabInvariantChecker(new TreeStateMachine().Digest());
         var voters = Enumerable.Range(1, Plan.Voters).ToArray();
         var observers = Enumerable.Range(Plan.Voters + 1, Plan.Observers).ToArray();
         foreach (var id in voters.Concat(observers))
@@ -59,7 +61,7 @@ public sealed partial class Simulation
             {
                 MyId = myId, Voters = voters, Observers = observers,
                 InjectedBugs = options.Bugs, CounterLimit = options.CounterLimit,
-            }) { SnapshotEvery = Plan.SnapshotEvery };
+            }, () => Now) { SnapshotEvery = Plan.SnapshotEvery, ApplyOutOfOrder = options.ApplyOutOfOrder };
         }
         _hooks = new SimServer.Hooks
         {
@@ -83,6 +85,8 @@ public sealed partial class Simulation
     public List<ReadRecord> Reads { get; } = [];
     public Dictionary<SyncMode, int> SyncCounts { get; } = new() { [SyncMode.Diff] = 0, [SyncMode.Trunc] = 0, [SyncMode.Snap] = 0 };
     public int Crashes { get; private set; }
+    /// <summary>Partitions (symmetric or asymmetric) started in the safety phase.</summary>
+    public int Partitions { get; private set; }
     public long EventsProcessed { get; private set; }
     public int LinearizabilityInconclusive { get; set; }
     /// <summary>Scripted scenarios: when set, every delivered message is recorded here in delivery order.</summary>
@@ -209,7 +213,8 @@ public sealed partial class Simulation
         if (!s.Drain(_hooks) || !s.IsUp) return;
         var p = s.Peer!;
         var epoch = p.EstablishedLeaderEpoch;
-        if (epoch >= 0) Checker.OnEstablished(s.Id, epoch);
+        if (epoch >= 0 && epoch != s.EstablishedEpoch) Checker.OnEstablished(s.Id, epoch, p.SnapshotZxid, p.Log);
+        s.EstablishedEpoch = epoch;
         var role = (p.State, p.CurrentEpoch, p.IsServing);
         if (_lastRole.GetValueOrDefault(s.Id) != role)
         {
@@ -238,11 +243,10 @@ public sealed partial class Simulation
         }
     }
 
-    private void OnApplied(SimServer s, LogEntry e, TxnResult result)
+    private void OnApplied(SimServer s, LogEntry e, SimResult result)
     {
         Checker.OnApplied(s.Id, e, s.Machine!.Digest());
-        var txn = SimTxn.Decode(e.Payload);
-        if (!s.PendingWrites.Remove((txn.ClientId, txn.RequestId), out var record)) return;
+        if (!s.PendingWrites.Remove(TreeStateMachine.RequestOf(e.Payload), out var record)) return;
         // The reply travels back to the client; the request is now complete on this server.
         var zxid = e.Zxid;
         Enqueue(Now + 1, () => CompleteWrite(record, result, zxid));

@@ -1,16 +1,22 @@
-namespace Corral.Client.Tests.Infrastructure;
+namespace Corral.Tests.Shared;
 
-/// <summary>A running server the client suite talks to (Apache ZooKeeper or Corral).</summary>
+/// <summary>
+/// A running server a suite talks to: Apache ZooKeeper 3.8 or Corral. Suites are written once
+/// against this interface and run once per server (one sealed test class per fixture).
+/// </summary>
 public interface IZooKeeperServer
 {
     string Name { get; }
+    string Host => "127.0.0.1";
     int Port { get; }
-    string ConnectionString => $"127.0.0.1:{Port}";
+    string ConnectionString => $"{Host}:{Port}";
     /// <summary>True for Apache ZooKeeper 3.8, whose replies differ from 3.9 in a few documented places.</summary>
     bool Is38 { get; }
+    /// <summary>Sends a four-letter word and returns the whole answer ("" if the server did not answer in time).</summary>
+    Task<string> FourLetterWordAsync(string word);
 }
 
-/// <summary>Small helpers shared by the tests.</summary>
+/// <summary>Waiting on conditions with deadlines (never fixed sleeps).</summary>
 public static class Wait
 {
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(20);

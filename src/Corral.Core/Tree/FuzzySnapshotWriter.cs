@@ -1,0 +1,130 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Corral.Protocol;
+
+namespace Corral.Core.Tree;
+
+/// <summary>
+/// Serialises a <see cref="DataTree"/> a slice at a time while the tree keeps changing between
+/// slices (ZooKeeper's "fuzzy snapshot"). The owner runs <see cref="WriteSlice"/> on the tree's own
+/// loop, between transactions, and ships each slice's bytes to disk elsewhere, so writes never stop.
+/// <para>
+/// The result is labelled <see cref="StartZxid"/>, the zxid applied before the first slice; every
+/// node is captured as it was when its slice ran, so it may reflect later transactions. Replaying
+/// the log from StartZxid + 1 over it converges to the true state because applying is idempotent
+/// (DataTree.Apply.cs: creating an existing node, deleting a missing one and re-setting data are
+/// tolerated). Nodes are written parent before child (a child is queued only when its parent is
+/// written), so loading never meets an orphan. ACLs get snapshot-local ids: the cache may free and
+/// reuse an index between slices, so the index itself cannot name a list.
+/// </para>
+/// Format version 2 of DataTree.Snapshot.cs: the same records as version 1, and because the digest
+/// of a fuzzy walk is only known at the end, it follows the terminating zero-length record.
+/// </summary>
+public sealed class FuzzySnapshotWriter
+{
+    internal const int Version = 2;
+
+    private readonly DataTree _tree;
+    private readonly Stack<(string Path, ZNode Node)> _pending = new();
+    private readonly Dictionary<IReadOnlyList<Acl>, int> _aclIds = new(ReferenceEqualityComparer.Instance);
+    private readonly ArrayBufferWriter<byte> _record = new(256);
+    private long _digest;
+    private bool _started;
+
+    public FuzzySnapshotWriter(DataTree tree)
+    {
+        _tree = tree;
+        StartZxid = tree.LastProcessedZxid;
+    }
+
+    /// <summary>Replay must start after this zxid; it was fully applied before the walk began.</summary>
+    public long StartZxid { get; }
+
+    public bool IsFinished { get; private set; }
+
+    /// <summary>Nodes written so far.</summary>
+    public long NodesWritten { get; private set; }
+
+    /// <summary>
+    /// Appends the next slice (at most <paramref name="maxNodes"/> nodes) to <paramref name="output"/>.
+    /// Call on the tree's loop only. Returns true once the snapshot is complete (terminator and
+    /// digest written).
+    /// </summary>
+    public bool WriteSlice(IBufferWriter<byte> output, int maxNodes)
+    {
+        if (IsFinished) return true;
+        if (!_started)
+        {
+            _started = true;
+            var head = output.GetSpan(16);
+            BinaryPrimitives.WriteInt32BigEndian(head, DataTree.SnapshotMagicNumber);
+            BinaryPrimitives.WriteInt32BigEndian(head[4..], Version);
+            BinaryPrimitives.WriteInt64BigEndian(head[8..], StartZxid);
+            output.Advance(16);
+            foreach (var (id, s) in _tree.Sessions) WriteSession(output, id, s);
+            _pending.Push(("/", _tree.Root));
+        }
+        for (int written = 0; written < maxNodes && _pending.TryPop(out var item); written++)
+        {
+            WriteNode(output, item.Path, item.Node);
+            if (item.Node.Children is { } children)
+                foreach (var c in children) _pending.Push((ZPath.Join(item.Path, c.Name), c));
+        }
+        if (_pending.Count > 0) return false;
+        var tail = output.GetSpan(12);
+        BinaryPrimitives.WriteInt32BigEndian(tail, 0);
+        BinaryPrimitives.WriteInt64BigEndian(tail[4..], _digest);
+        output.Advance(12);
+        IsFinished = true;
+        return true;
+    }
+
+    private void WriteSession(IBufferWriter<byte> output, long id, SessionRecord s)
+    {
+        var w = Begin(1);
+        w.WriteLong(id);
+        w.WriteInt(s.TimeoutMs);
+        w.WriteBuffer(s.Password);
+        End(output);
+    }
+
+    private void WriteNode(IBufferWriter<byte> output, string path, ZNode n)
+    {
+        var acl = _tree.GetAcl(n);
+        if (!_aclIds.TryGetValue(acl, out int aclId))
+        {
+            _aclIds[acl] = aclId = _aclIds.Count;
+            var a = Begin(2);
+            a.WriteInt(aclId);
+            Acl.WriteList(ref a, acl);
+            End(output);
+        }
+        long owner = _tree.RawOwner(n);
+        var w = Begin(3);
+        w.WriteString(path);
+        if (n.DataIsNull) w.WriteInt(-1); else w.WriteBuffer(n.Data);
+        w.WriteLong(n.Czxid); w.WriteLong(n.Mzxid); w.WriteLong(n.Pzxid);
+        w.WriteLong(n.Ctime); w.WriteLong(n.Mtime);
+        w.WriteInt(n.Version); w.WriteInt(n.ChildCreations); w.WriteInt(n.Aversion); w.WriteInt(aclId);
+        w.WriteLong(owner);
+        End(output);
+        _digest += TreeDigest.NodeHash(path, n, owner);
+        NodesWritten++;
+    }
+
+    private JuteWriter Begin(byte kind)
+    {
+        _record.ResetWrittenCount();
+        var w = new JuteWriter(_record);
+        w.WriteInt(0); // length, filled in by End
+        w.WriteByte(kind);
+        return w;
+    }
+
+    private void End(IBufferWriter<byte> output)
+    {
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsMemory(_record.WrittenMemory).Span;
+        BinaryPrimitives.WriteInt32BigEndian(bytes, bytes.Length - 4);
+        output.Write(bytes);
+    }
+}
