@@ -197,6 +197,7 @@ public sealed class CorralServer : IAsyncDisposable
         // right however many listeners (TLS, admin) there are.
         var bound = clientListen?.IPEndPoint is { Port: > 0 } c ? c : BoundEndPoint(app, address, options.ClientPort);
         view.ClientPort = bound.Port;
+        if (secureListen?.IPEndPoint is { } secure) view.SecureClientPort = secure.Port;
         var admin = adminListen?.IPEndPoint;
         log.LogInformation("Corral {Version} serving clients on {EndPoint} (tickTime={TickTime}, dataDir={DataDir})",
             ServerVersion.Full, bound, options.TickTime, Path.GetFullPath(options.DataDir));

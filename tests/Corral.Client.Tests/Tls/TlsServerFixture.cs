@@ -26,6 +26,7 @@ public sealed class TlsServerFixture : IAsyncLifetime
             DataDir = dataDir,
             MaxClientCnxns = 0,
             AdminEnableServer = false,
+            FourLetterWordWhitelist = new HashSet<string> { "conf" },
         };
         configure(options);
         return await CorralServer.StartAsync(options, CoreFactory.Create);
