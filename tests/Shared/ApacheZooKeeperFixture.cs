@@ -41,6 +41,15 @@ public class ApacheZooKeeperFixture : IZooKeeperServer, IAsyncLifetime
     /// <summary>zookeeper.enforceQuota: hard quotas reject writes with QUOTAEXCEEDED.</summary>
     protected virtual bool EnforceQuota => false;
 
+    /// <summary>More zoo.cfg lines (the TLS companion run adds a secure port).</summary>
+    protected virtual string ExtraConfig => "";
+
+    /// <summary>More jars from /usr/share/java for the class path.</summary>
+    protected virtual IReadOnlyList<string> ExtraJars => [];
+
+    /// <summary>More JVM arguments.</summary>
+    protected virtual IReadOnlyList<string> ExtraJvmArgs => [];
+
     /// <summary>True when ZooKeeper 3.8 and Java are installed.</summary>
     public static bool Installed => File.Exists(ZooKeeperJar) && File.Exists("/usr/bin/java");
 
@@ -61,6 +70,7 @@ public class ApacheZooKeeperFixture : IZooKeeperServer, IAsyncLifetime
             4lw.commands.whitelist={FourLetterWordWhitelist}
             admin.enableServer=false
             maxClientCnxns=0
+            {ExtraConfig}
             """);
         var psi = new ProcessStartInfo("/usr/bin/java")
         {
@@ -68,14 +78,16 @@ public class ApacheZooKeeperFixture : IZooKeeperServer, IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-        {
+        string[] args =
+        [
             "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Dzookeeper.extendedTypesEnabled=true", "-Dzookeeper.admin.enableServer=false",
             "-Dznode.container.checkIntervalMs=500", $"-Dzookeeper.enforceQuota={(EnforceQuota ? "true" : "false")}",
-            "-cp", string.Join(':', Jars.Select(j => "/usr/share/java/" + j)),
+            .. ExtraJvmArgs,
+            "-cp", string.Join(':', Jars.Concat(ExtraJars).Select(j => "/usr/share/java/" + j)),
             "org.apache.zookeeper.server.ZooKeeperServerMain", cfg,
-        }) psi.ArgumentList.Add(arg);
+        ];
+        foreach (var arg in args) psi.ArgumentList.Add(arg);
         _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start java");
         _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };

@@ -41,7 +41,7 @@ public static class AuthProviders
     {
         Digest => JavaSplitCount(id, ':') == 2,
         Ip => IsValidIpExpression(id),
-        X509 => x509Enabled && IsValidDistinguishedName(id),
+        X509 => x509Enabled && X500NameSyntax.IsValid(id),
         _ => false,
     };
 
@@ -64,21 +64,6 @@ public static class AuthProviders
         X509 => identity == aclId,
         _ => false,
     };
-
-    // X509AuthenticationProvider.isValid: whatever javax.security.auth.x500.X500Principal accepts.
-    private static bool IsValidDistinguishedName(string id)
-    {
-        if (id.Length == 0) return false;
-        try
-        {
-            _ = new System.Security.Cryptography.X509Certificates.X500DistinguishedName(id);
-            return true;
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
-    }
 
     // Java's String.split drops trailing empty strings: "bob:" has 1 part, ":x" has 2.
     private static int JavaSplitCount(string s, char sep)

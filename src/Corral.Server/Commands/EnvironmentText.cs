@@ -16,7 +16,7 @@ public static class EnvironmentText
         return
         [
             new("clientPort", view.ClientPort),
-            new("secureClientPort", -1),
+            new("secureClientPort", view.SecureClientPort),
             new("dataDir", view.SnapshotDirectory),
             new("dataDirSize", ServerView.DirectorySize(view.SnapshotDirectory)),
             new("dataLogDir", view.LogDirectory),

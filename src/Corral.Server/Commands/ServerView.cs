@@ -14,6 +14,9 @@ public sealed record ServerView(CoreLoop Loop, ConnectionRegistry Connections, C
     /// <summary>The client port actually bound (set once Kestrel has started; clientPort may be 0).</summary>
     public int ClientPort { get; set; }
 
+    /// <summary>The secure (TLS) client port actually bound; -1 when secureClientPort is not configured (conf prints it).</summary>
+    public int SecureClientPort { get; set; } = -1;
+
     /// <summary>Loop only: requests received and not yet answered over all connections.</summary>
     public long Outstanding()
     {

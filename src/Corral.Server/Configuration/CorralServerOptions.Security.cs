@@ -38,6 +38,13 @@ public sealed partial class CorralServerOptions
     /// </summary>
     public string? X509SuperUser { get; set; }
 
+    /// <summary>
+    /// A configuration value as it may appear in a log: the value of any key naming a password
+    /// (ssl.keyStore.password, ssl.quorum.trustStore.password, ...) is replaced by "********".
+    /// </summary>
+    public static string LoggableValue(string key, string value) =>
+        key.Contains("password", StringComparison.OrdinalIgnoreCase) && value.Length > 0 ? "********" : value;
+
     private void ValidateSecurity()
     {
         if (SecureClientPort is null) return;

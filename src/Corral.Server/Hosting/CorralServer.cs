@@ -99,7 +99,7 @@ public sealed class CorralServer : IAsyncDisposable
         foreach (var word in options.FourLetterWordWhitelist.Where(w => w != "*" && !FourLetterWordPolicy.Implemented.Contains(w)))
             log.LogWarning("4lw.commands.whitelist names {Word}, which Corral does not implement; it will be refused", word);
         foreach (var (key, value) in options.UnrecognizedKeys)
-            log.LogWarning("Ignoring unrecognized configuration key {Key}={Value}", key, value);
+            log.LogWarning("Ignoring unrecognized configuration key {Key}={Value}", key, CorralServerOptions.LoggableValue(key, value));
 
         var tls = options.SecureClientPort is null ? null : TlsSettings.Load(options);
         var core = coreFactory(options, time);
@@ -197,6 +197,7 @@ public sealed class CorralServer : IAsyncDisposable
         // right however many listeners (TLS, admin) there are.
         var bound = clientListen?.IPEndPoint is { Port: > 0 } c ? c : BoundEndPoint(app, address, options.ClientPort);
         view.ClientPort = bound.Port;
+        if (secureListen?.IPEndPoint is { } secure) view.SecureClientPort = secure.Port;
         var admin = adminListen?.IPEndPoint;
         log.LogInformation("Corral {Version} serving clients on {EndPoint} (tickTime={TickTime}, dataDir={DataDir})",
             ServerVersion.Full, bound, options.TickTime, Path.GetFullPath(options.DataDir));

@@ -3,11 +3,15 @@ using Corral.Server.Tests.Fixtures;
 namespace Corral.Client.Tests.Tls;
 
 /// <summary>
-/// Real ZooKeeper clients on Corral's secure port with client certificates: kazoo (Python ssl) and
-/// the Java client (ZooKeeperMain with ClientCnxnSocketNetty and PEM key/trust stores).
+/// Real ZooKeeper clients on a secure port with client certificates: kazoo (Python ssl) and the Java
+/// client (ZooKeeperMain with ClientCnxnSocketNetty and PEM key/trust stores). Written once, run
+/// against Corral and against Apache ZooKeeper 3.8 (the companion run).
 /// </summary>
-public sealed class TlsInteropTests(TlsServerFixture fx) : IClassFixture<TlsServerFixture>
+public abstract class TlsInteropSuite
 {
+    protected abstract string SecureConnectString { get; }
+    protected abstract TestCertificates Certs { get; }
+
     private const string Python = "/usr/bin/python3";
     private const string Java = "/usr/bin/java";
 
@@ -21,7 +25,7 @@ public sealed class TlsInteropTests(TlsServerFixture fx) : IClassFixture<TlsServ
     {
         string script = Path.Combine(AppContext.BaseDirectory, "interop", "kazoo_tls.py");
         var result = await ProcessRunner.RunAsync(Python,
-            [script, fx.SecureConnectString, fx.Certs.CaPem, fx.Certs.ClientCertPem, fx.Certs.ClientKeyPem, TestCertificates.ClientSubject],
+            [script, SecureConnectString, Certs.CaPem, Certs.ClientCertPem, Certs.ClientKeyPem, TestCertificates.ClientSubject],
             TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0 && result.StdOut.TrimEnd().EndsWith("ALL OK", StringComparison.Ordinal),
             $"kazoo_tls.py exited {result.ExitCode}\n{result.StdOut}\n{result.StdErr}");
@@ -35,9 +39,9 @@ public sealed class TlsInteropTests(TlsServerFixture fx) : IClassFixture<TlsServ
             "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Dzookeeper.client.secure=true",
             "-Dzookeeper.clientCnxnSocket=org.apache.zookeeper.ClientCnxnSocketNetty",
-            $"-Dzookeeper.ssl.keyStore.location={fx.Certs.ClientPem}", "-Dzookeeper.ssl.keyStore.type=PEM",
-            $"-Dzookeeper.ssl.trustStore.location={fx.Certs.CaPem}", "-Dzookeeper.ssl.trustStore.type=PEM",
-            "-cp", JavaClassPath, "org.apache.zookeeper.ZooKeeperMain", "-server", fx.SecureConnectString, "whoami",
+            $"-Dzookeeper.ssl.keyStore.location={Certs.ClientPem}", "-Dzookeeper.ssl.keyStore.type=PEM",
+            $"-Dzookeeper.ssl.trustStore.location={Certs.CaPem}", "-Dzookeeper.ssl.trustStore.type=PEM",
+            "-cp", JavaClassPath, "org.apache.zookeeper.ZooKeeperMain", "-server", SecureConnectString, "whoami",
         ], TimeSpan.FromSeconds(90));
         // ZooKeeperMain prints one "scheme: user" line per identity, in the server's order.
         var lines = result.StdOut.Split('\n').Select(l => l.Trim()).ToList();
@@ -45,4 +49,16 @@ public sealed class TlsInteropTests(TlsServerFixture fx) : IClassFixture<TlsServ
         Assert.True(header >= 0, $"no whoami output (exit {result.ExitCode})\n{result.StdOut}\n{result.StdErr}");
         Assert.Equal([$"x509: {TestCertificates.ClientSubject}", "ip: 127.0.0.1"], lines.Skip(header + 1).Take(2));
     }
+}
+
+public sealed class CorralTlsInteropTests(TlsServerFixture fx) : TlsInteropSuite, IClassFixture<TlsServerFixture>
+{
+    protected override string SecureConnectString => fx.SecureConnectString;
+    protected override TestCertificates Certs => fx.Certs;
+}
+
+public sealed class ApacheZooKeeperTlsInteropTests(ApacheZooKeeperTlsFixture fx) : TlsInteropSuite, IClassFixture<ApacheZooKeeperTlsFixture>
+{
+    protected override string SecureConnectString => fx.SecureConnectString;
+    protected override TestCertificates Certs => fx.Certs;
 }

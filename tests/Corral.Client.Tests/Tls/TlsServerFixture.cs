@@ -25,6 +25,8 @@ public sealed class TlsServerFixture : IAsyncLifetime
             SecureClientPort = 0,
             DataDir = dataDir,
             MaxClientCnxns = 0,
+            AdminEnableServer = false,
+            FourLetterWordWhitelist = new HashSet<string> { "conf" },
         };
         configure(options);
         return await CorralServer.StartAsync(options, CoreFactory.Create);

@@ -42,6 +42,17 @@ public sealed class TlsTests(TlsServerFixture fx) : IClassFixture<TlsServerFixtu
     }
 
     [Fact]
+    public async Task Conf_reports_the_bound_secure_port()
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(fx.Server.ClientEndPoint).WaitAsync(Wait.Default);
+        await tcp.GetStream().WriteAsync("conf"u8.ToArray()).AsTask().WaitAsync(Wait.Default);
+        using var reader = new StreamReader(tcp.GetStream());
+        string text = await reader.ReadToEndAsync().WaitAsync(Wait.Default);
+        Assert.Contains($"secureClientPort={fx.Server.SecureClientEndPoint!.Port}\n", text);
+    }
+
+    [Fact]
     public async Task The_configured_x509_super_user_bypasses_acls()
     {
         await using var zk = await CorralClient.ConnectAsync(Options(fx.Certs.Client)).Within();

@@ -43,6 +43,14 @@ public class SecurityConfigTests
     public void Bad_tls_values_name_the_key_and_value(string line, string message) =>
         Assert.Equal(message, Assert.Throws<ConfigurationException>(() => ZooCfgParser.Parse(line)).Message);
 
+    [Theory]
+    [InlineData("ssl.quorum.keyStore.password", "hunter2", "********")]
+    [InlineData("zookeeper.ssl.trustStore.Password", "x", "********")]
+    [InlineData("ssl.quorum.keyStore.password", "", "")]
+    [InlineData("ssl.quorum.keyStore.location", "/etc/q.p12", "/etc/q.p12")]
+    public void Passwords_never_reach_the_log(string key, string value, string logged) =>
+        Assert.Equal(logged, CorralServerOptions.LoggableValue(key, value));
+
     [Fact]
     public void A_secure_port_needs_a_key_store_and_its_own_port()
     {
