@@ -200,7 +200,8 @@ public sealed class KillNineCrashTests(ITestOutputHelper output) : IDisposable
         public static ServerProcess Start(string config, int port)
         {
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "corral.dll"), "server", "--config", config, "--port", port.ToString() })
+            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "corral.dll"), "server", "--config", config, "--port", port.ToString(),
+                         "--set", "admin.enableServer=false" }) // the admin server's default 8080 may be taken
                 psi.ArgumentList.Add(a);
             var server = new ServerProcess(Process.Start(psi)!, port);
             server._process.OutputDataReceived += (_, e) => { lock (server._output) server._output.AppendLine(e.Data); };
