@@ -88,7 +88,7 @@ public sealed class ClientConnection : IConnectionSink
         // The first frame is the ConnectRequest (no request header); later ones start with (xid, type).
         OpCode op = PacketsReceived == 1 ? OpCode.CreateSession
             : payload.Length >= 8 ? (OpCode)BinaryPrimitives.ReadInt32BigEndian(payload[4..]) : OpCode.Error;
-        string? path = _audit is { Enabled: true } && AuditLog.IsAudited(op) ? RequestPath(payload) : null;
+        string? path = _audit is { Enabled: true } && AuditLog.IsAudited(op) && AuditLog.HasPath(op) ? RequestPath(payload) : null;
         AwaitingReply.Enqueue(new AwaitedReply(receivedTimestamp, op, path));
     }
 
