@@ -4,6 +4,7 @@ using Corral.Core.Server;
 using Corral.Protocol;
 using Corral.Server.Metrics;
 using Corral.Server.Processing;
+using Microsoft.Extensions.Logging;
 
 namespace Corral.Server.Network;
 
@@ -19,11 +20,14 @@ public sealed class ClientConnection : IConnectionSink
     private readonly TimeProvider _time;
     private readonly CorralMetrics? _metrics;
     private readonly AuditLog? _audit;
+    private readonly ILogger? _log;
     private bool _dirty;
 
     public ClientConnection(long id, IPEndPoint? remote, ReadThrottle throttle, ServerStatistics stats,
-        TimeProvider time, Action<ClientConnection> markDirty, CorralMetrics? metrics = null, AuditLog? audit = null)
+        TimeProvider time, Action<ClientConnection> markDirty, CorralMetrics? metrics = null, AuditLog? audit = null,
+        ILogger? log = null)
     {
+        _log = log;
         Id = id;
         RemoteEndPoint = remote;
         RemoteAddress = remote is null ? "unknown" : $"{remote.Address}:{remote.Port}";
@@ -137,12 +141,25 @@ public sealed class ClientConnection : IConnectionSink
         if (request.Op == OpCode.CreateSession)
         {
             Details.OnConnectResponse(payload);
+            LogSessionOutcome();
             return;
         }
         Details.OnReply(request.Op, payload, (long)elapsed.TotalMilliseconds, _time.GetUtcNow().ToUnixTimeMilliseconds());
         if (_audit is { Enabled: true } && AuditLog.IsAudited(request.Op) && payload.Length >= 16)
             _audit.Write(Details.SessionId, User, RemoteEndPoint?.Address.ToString() ?? "unknown", request.Op, request.AuditPath,
                 (ErrorCode)BinaryPrimitives.ReadInt32BigEndian(payload[12..]));
+    }
+
+    /// <summary>ZooKeeper's INFO lines for a handshake: the session established, or refused (expired or bad password).</summary>
+    private void LogSessionOutcome()
+    {
+        if (_log is null || !_log.IsEnabled(LogLevel.Information)) return;
+        if (Details.SessionId != 0)
+            _log.LogInformation(
+                "Established session 0x{Session:x} with negotiated timeout {Timeout} for client {Remote}",
+                Details.SessionId, Details.SessionTimeoutMs, RemoteAddress);
+        else
+            _log.LogInformation("Invalid session for client {Remote}, probably expired", RemoteAddress);
     }
 
     /// <inheritdoc />

@@ -42,7 +42,7 @@ public sealed class ZooKeeperConnectionHandler(
         var connection = new ClientConnection(registry.NextId(), remote,
             new ReadThrottle(settings.MaxUnsentBytesPerConnection, settings.MaxQueuedInputBytesPerConnection,
                 settings.MaxQueuedRequestsPerConnection, globalLimit),
-            loop.Statistics, time, loop.MarkDirty, metrics, audit);
+            loop.Statistics, time, loop.MarkDirty, metrics, audit, log);
         try
         {
             await ServeAsync(context, connection).ConfigureAwait(false);
