@@ -20,14 +20,11 @@ public sealed class ClientConnection : IConnectionSink
     private readonly TimeProvider _time;
     private readonly CorralMetrics? _metrics;
     private readonly AuditLog? _audit;
-    private readonly ILogger? _log;
     private bool _dirty;
 
     public ClientConnection(long id, IPEndPoint? remote, ReadThrottle throttle, ServerStatistics stats,
-        TimeProvider time, Action<ClientConnection> markDirty, CorralMetrics? metrics = null, AuditLog? audit = null,
-        ILogger? log = null)
+        TimeProvider time, Action<ClientConnection> markDirty, CorralMetrics? metrics = null, AuditLog? audit = null)
     {
-        _log = log;
         Id = id;
         RemoteEndPoint = remote;
         RemoteAddress = remote is null ? "unknown" : $"{remote.Address}:{remote.Port}";
@@ -67,6 +64,9 @@ public sealed class ClientConnection : IConnectionSink
 
     /// <summary>Loop only: frames sent to the client (stat's sent).</summary>
     internal long PacketsSent { get; set; }
+
+    /// <summary>Where session establishment is logged; set by the connection handler before the first frame.</summary>
+    internal ILogger? Log { get; set; }
 
     /// <summary>Loop only: requests held back while this connection's unsent output is over the limit.</summary>
     internal Queue<CoreLoop.WorkItem> HeldBack { get; } = new();
@@ -153,13 +153,13 @@ public sealed class ClientConnection : IConnectionSink
     /// <summary>ZooKeeper's INFO lines for a handshake: the session established, or refused (expired or bad password).</summary>
     private void LogSessionOutcome()
     {
-        if (_log is null || !_log.IsEnabled(LogLevel.Information)) return;
+        if (Log is not { } log || !log.IsEnabled(LogLevel.Information)) return;
         if (Details.SessionId != 0)
-            _log.LogInformation(
+            log.LogInformation(
                 "Established session 0x{Session:x} with negotiated timeout {Timeout} for client {Remote}",
                 Details.SessionId, Details.SessionTimeoutMs, RemoteAddress);
         else
-            _log.LogInformation("Invalid session for client {Remote}, probably expired", RemoteAddress);
+            log.LogInformation("Invalid session for client {Remote}, probably expired", RemoteAddress);
     }
 
     /// <inheritdoc />

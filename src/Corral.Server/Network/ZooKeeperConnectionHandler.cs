@@ -42,7 +42,7 @@ public sealed class ZooKeeperConnectionHandler(
         var connection = new ClientConnection(registry.NextId(), remote,
             new ReadThrottle(settings.MaxUnsentBytesPerConnection, settings.MaxQueuedInputBytesPerConnection,
                 settings.MaxQueuedRequestsPerConnection, globalLimit),
-            loop.Statistics, time, loop.MarkDirty, metrics, audit, log);
+            loop.Statistics, time, loop.MarkDirty, metrics, audit);
         try
         {
             await ServeAsync(context, connection).ConfigureAwait(false);
@@ -61,6 +61,7 @@ public sealed class ZooKeeperConnectionHandler(
     private async Task ServeAsync(ConnectionContext context, ClientConnection connection)
     {
         var input = context.Transport.Input;
+        connection.Log = log;
         var stopRequested = false;
         connection.StopReading = () =>
         {
