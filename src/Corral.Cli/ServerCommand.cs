@@ -102,7 +102,8 @@ public static class ServerCommand
     public static CorralServerOptions BuildOptions(FileInfo? config, int? port, string? address, string? dataDir, int? tickTime,
         IEnumerable<string>? sets = null, string? dataLogDir = null)
     {
-        var options = config is null ? new CorralServerOptions() : ZooCfgParser.Load(config.FullName);
+        // As ZooKeeper's server: the admin server runs unless admin.enableServer=false says otherwise.
+        var options = config is null ? new CorralServerOptions { AdminEnableServer = true } : ZooCfgParser.Load(config.FullName);
         if (port is { } p) options.ClientPort = p;
         if (address is not null) options.ClientPortAddress = address;
         if (dataDir is not null) options.DataDir = dataDir;

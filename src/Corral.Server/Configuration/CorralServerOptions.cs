@@ -78,8 +78,13 @@ public sealed partial class CorralServerOptions
     /// <summary>4lw.costlyCommandsPerSecond (Corral): cons, dump, wchc and wchp allowed per second server-wide; 0 = unlimited.</summary>
     public int CostlyCommandsPerSecond { get; set; } = 5;
 
-    /// <summary>admin.enableServer: run the admin HTTP server (/commands, /metrics, /health).</summary>
-    public bool AdminEnableServer { get; set; } = true;
+    /// <summary>
+    /// admin.enableServer: run the admin HTTP server (/commands, /metrics, /health). ZooKeeper's
+    /// default, true, applies to a zoo.cfg (<see cref="ZooCfgParser"/>) and to <c>corral server</c>;
+    /// options built in code (an embedded server, a test) start with it off, so they never bind
+    /// 8080 unless asked.
+    /// </summary>
+    public bool AdminEnableServer { get; set; }
 
     /// <summary>
     /// admin.serverAddress. ZooKeeper binds 0.0.0.0; Corral binds loopback unless told otherwise,

@@ -21,7 +21,8 @@ public static class ZooCfgParser
     /// <summary>Parses zoo.cfg text into <paramref name="into"/> (or fresh defaults).</summary>
     public static CorralServerOptions Parse(string text, string sourceName = "zoo.cfg", CorralServerOptions? into = null)
     {
-        var options = into ?? new CorralServerOptions();
+        // A zoo.cfg has ZooKeeper's semantics: the admin server runs unless the file turns it off.
+        var options = into ?? new CorralServerOptions { AdminEnableServer = true };
         var lines = text.Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {

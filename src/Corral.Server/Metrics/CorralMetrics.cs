@@ -55,8 +55,12 @@ public sealed class CorralMetrics : IDisposable
     public void RecordSent(int bytes) => _bytesSent.Add(bytes);
     public void RecordCostlyCommandRefused(string word) => _costlyCommandsRefused.Add(1, new KeyValuePair<string, object?>("command", word));
 
-    /// <summary>Lower-case operation names for the "op" label (ZooKeeper's OpCode names).</summary>
-    public static string OpName(OpCode op) => op switch
+    /// <summary>Lower-case operation names for the "op" label (ZooKeeper's OpCode names), computed once: this runs per request.</summary>
+    public static string OpName(OpCode op) => OpNames.TryGetValue(op, out var name) ? name : ((int)op).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static readonly Dictionary<OpCode, string> OpNames = Enum.GetValues<OpCode>().ToDictionary(op => op, NameOf);
+
+    private static string NameOf(OpCode op) => op switch
     {
         OpCode.CreateSession => "createSession",
         OpCode.CloseSession => "closeSession",

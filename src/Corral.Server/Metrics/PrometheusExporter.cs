@@ -36,13 +36,17 @@ public sealed class PrometheusExporter : IDisposable
         _listener.Start();
     }
 
+    /// <summary>Runs for every measurement (several per request): no allocation once a label set has been seen.</summary>
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        string labels = Labels(tags);
-        lock (_lock)
+        Series? series;
+        lock (_lock) _series.TryGetValue(instrument, out series);
+        if (series is null) return;
+        // One tag with a string value (op="create2") keys by the value itself; anything else by its rendered labels.
+        string key = tags.Length == 0 ? "" : tags.Length == 1 && tags[0].Value is string v ? v : "\u0001" + Labels(tags);
+        lock (series)
         {
-            if (!_series.TryGetValue(instrument, out var series)) return;
-            if (!series.ByLabels.TryGetValue(labels, out var point)) series.ByLabels[labels] = point = new Point();
+            if (!series.ByLabels.TryGetValue(key, out var point)) series.ByLabels[key] = point = new Point(Labels(tags));
             switch (instrument)
             {
                 case Histogram<double>:
@@ -66,9 +70,11 @@ public sealed class PrometheusExporter : IDisposable
     {
         _listener.RecordObservableInstruments();
         var sb = new StringBuilder();
-        lock (_lock)
+        List<KeyValuePair<Instrument, Series>> all;
+        lock (_lock) all = _series.OrderBy(s => s.Key.Name, StringComparer.Ordinal).ToList();
+        foreach (var (instrument, series) in all)
         {
-            foreach (var (instrument, series) in _series.OrderBy(s => s.Key.Name, StringComparer.Ordinal))
+            lock (series)
             {
                 string name = MetricName(instrument);
                 string type = instrument switch
@@ -84,8 +90,9 @@ public sealed class PrometheusExporter : IDisposable
                     sb.Append(name).Append(" 0\n");
                     continue;
                 }
-                foreach (var (labels, point) in series.ByLabels.OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var point in series.ByLabels.Values.OrderBy(p => p.Labels, StringComparer.Ordinal))
                 {
+                    string labels = point.Labels;
                     if (type != "histogram")
                     {
                         sb.Append(name).Append(Braces(labels)).Append(' ').Append(Number(point.Sum)).Append('\n');
@@ -140,8 +147,9 @@ public sealed class PrometheusExporter : IDisposable
         public readonly Dictionary<string, Point> ByLabels = new(StringComparer.Ordinal);
     }
 
-    private sealed class Point
+    private sealed class Point(string labels)
     {
+        public readonly string Labels = labels;
         public double Sum;
         public long Count;
         public readonly long[] BucketCounts = new long[Buckets.Length];

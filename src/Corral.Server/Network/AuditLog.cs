@@ -20,6 +20,9 @@ public sealed class AuditLog(ILogger logger, bool enabled)
         or OpCode.Delete or OpCode.DeleteContainer or OpCode.SetData or OpCode.SetAcl or OpCode.Multi or OpCode.Reconfig
         or OpCode.CloseSession;
 
+    /// <summary>True when the request body starts with the znode path (not multi, reconfig or closeSession).</summary>
+    public static bool HasPath(OpCode op) => op is not (OpCode.Multi or OpCode.Reconfig or OpCode.CloseSession);
+
     /// <summary>ZooKeeper's audit operation names.</summary>
     public static string OperationName(OpCode op) => op switch
     {

@@ -4,6 +4,7 @@ using Corral.Core.Server;
 using Corral.Protocol;
 using Corral.Server.Metrics;
 using Corral.Server.Processing;
+using Microsoft.Extensions.Logging;
 
 namespace Corral.Server.Network;
 
@@ -70,6 +71,9 @@ public sealed class ClientConnection : IConnectionSink
     /// <summary>Loop only: frames sent to the client (stat's sent).</summary>
     internal long PacketsSent { get; set; }
 
+    /// <summary>Where session establishment is logged; set by the connection handler before the first frame.</summary>
+    internal ILogger? Log { get; set; }
+
     /// <summary>Loop only: requests held back while this connection's unsent output is over the limit.</summary>
     internal Queue<CoreLoop.WorkItem> HeldBack { get; } = new();
 
@@ -94,7 +98,7 @@ public sealed class ClientConnection : IConnectionSink
         // The first frame is the ConnectRequest (no request header); later ones start with (xid, type).
         OpCode op = PacketsReceived == 1 ? OpCode.CreateSession
             : payload.Length >= 8 ? (OpCode)BinaryPrimitives.ReadInt32BigEndian(payload[4..]) : OpCode.Error;
-        string? path = _audit is { Enabled: true } && AuditLog.IsAudited(op) ? RequestPath(payload) : null;
+        string? path = _audit is { Enabled: true } && AuditLog.IsAudited(op) && AuditLog.HasPath(op) ? RequestPath(payload) : null;
         AwaitingReply.Enqueue(new AwaitedReply(receivedTimestamp, op, path));
     }
 
@@ -143,12 +147,25 @@ public sealed class ClientConnection : IConnectionSink
         if (request.Op == OpCode.CreateSession)
         {
             Details.OnConnectResponse(payload);
+            LogSessionOutcome();
             return;
         }
         Details.OnReply(request.Op, payload, (long)elapsed.TotalMilliseconds, _time.GetUtcNow().ToUnixTimeMilliseconds());
         if (_audit is { Enabled: true } && AuditLog.IsAudited(request.Op) && payload.Length >= 16)
             _audit.Write(Details.SessionId, User, RemoteEndPoint?.Address.ToString() ?? "unknown", request.Op, request.AuditPath,
                 (ErrorCode)BinaryPrimitives.ReadInt32BigEndian(payload[12..]));
+    }
+
+    /// <summary>ZooKeeper's INFO lines for a handshake: the session established, or refused (expired or bad password).</summary>
+    private void LogSessionOutcome()
+    {
+        if (Log is not { } log || !log.IsEnabled(LogLevel.Information)) return;
+        if (Details.SessionId != 0)
+            log.LogInformation(
+                "Established session 0x{Session:x} with negotiated timeout {Timeout} for client {Remote}",
+                Details.SessionId, Details.SessionTimeoutMs, RemoteAddress);
+        else
+            log.LogInformation("Invalid session for client {Remote}, probably expired", RemoteAddress);
     }
 
     /// <inheritdoc />

@@ -66,6 +66,7 @@ public sealed class ZooKeeperConnectionHandler(
     private async Task ServeAsync(ConnectionContext context, ClientConnection connection)
     {
         var input = context.Transport.Input;
+        connection.Log = log;
         var stopRequested = false;
         connection.StopReading = () =>
         {

@@ -40,7 +40,7 @@ public sealed class AdminServerTests : IAsyncLifetime
 
     private static CorralServerOptions Options(string dataDir, Action<CorralServerOptions>? configure = null)
     {
-        var o = new CorralServerOptions { ClientPort = 0, AdminServerPort = 0, DataDir = dataDir, MaxClientCnxns = 0 };
+        var o = new CorralServerOptions { ClientPort = 0, AdminEnableServer = true, AdminServerPort = 0, DataDir = dataDir, MaxClientCnxns = 0 };
         configure?.Invoke(o);
         return o;
     }

@@ -53,6 +53,8 @@ public sealed class ServerCommandTests
             sets: ["tickTime=1500", "admin.serverPort=0", "server.1=zk1:2888:3888", "4lw.commands.whitelist=mntr, ruok"]);
         Assert.Equal(1500, o.TickTime);
         Assert.Equal(0, o.AdminServerPort);
+        Assert.True(o.AdminEnableServer);
+        Assert.True(ServerCommand.BuildOptions(null, null, null, null, null).AdminEnableServer);
         Assert.Equal("zk1", Assert.Single(o.Servers).Host);
         Assert.Equal(new HashSet<string> { "mntr", "ruok" }, o.FourLetterWordWhitelist);
     }

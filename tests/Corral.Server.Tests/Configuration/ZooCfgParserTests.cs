@@ -150,8 +150,10 @@ public sealed class ZooCfgParserTests
     [Fact]
     public void AdminDefaultsAreLoopbackPort8080WithNoCredentials()
     {
+        // On for a zoo.cfg (ZooKeeper's default), off for options built in code (embedded servers, tests).
+        Assert.True(ZooCfgParser.Parse("tickTime=2000").AdminEnableServer);
         var o = new CorralServerOptions();
-        Assert.True(o.AdminEnableServer);
+        Assert.False(o.AdminEnableServer);
         Assert.Equal("127.0.0.1", o.AdminServerAddress);
         Assert.Equal(8080, o.AdminServerPort);
         Assert.Equal("/commands", o.AdminCommandUrl);

@@ -22,6 +22,7 @@ public sealed class AuditLogTests
             "session=0x{sid} user=ip:127.0.0.1 ip=127.0.0.1 operation=setData znode=/audited result=success",
             "session=0x{sid} user=ip:127.0.0.1 ip=127.0.0.1 operation=delete znode=/absent result=failure(NoNode)",
             "session=0x{sid} user=ip:127.0.0.1 ip=127.0.0.1 operation=delete znode=/audited result=success",
+            "session=0x{sid} user=ip:127.0.0.1 ip=127.0.0.1 operation=multiOperation znode= result=success",
             "session=0x{sid} user=ip:127.0.0.1 ip=127.0.0.1 operation=closeSession znode= result=success",
         ], lines);
     }
@@ -49,9 +50,10 @@ public sealed class AuditLogTests
             await zk.SetDataAsync("/audited", "b");
             await Assert.ThrowsAnyAsync<ZooKeeperException>(() => zk.DeleteAsync("/absent"));
             await zk.DeleteAsync("/audited");
+            await zk.Transaction().Create("/m1", "").Delete("/m1").CommitAsync();
             await zk.CloseAsync();
             await zk.DisposeAsync();
-            if (audit) await Deadline.WaitUntilAsync(() => provider.Lines.Count >= 5, TimeSpan.FromSeconds(20), "five audit lines");
+            if (audit) await Deadline.WaitUntilAsync(() => provider.Lines.Count >= 6, TimeSpan.FromSeconds(20), "six audit lines");
         }
         finally
         {
