@@ -127,6 +127,7 @@ public sealed class DurableCore : ILoopBoundCore, ITxnCommitter
     private void StartSnapshot(CoreLoop loop)
     {
         var writer = new FuzzySnapshotWriter(_core.Tree);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         int perSlice = SnapshotNodesPerSlice;
         var task = _store.TryStartSnapshot(writer.StartZxid, content => SnapshotPump.Write(content, loop.Post, writer, perSlice));
         if (task is null)
@@ -140,7 +141,13 @@ public sealed class DurableCore : ILoopBoundCore, ITxnCommitter
             if (t.IsFaulted && t.Exception!.GetBaseException() is OperationCanceledException)
                 _log.LogInformation("Snapshot at zxid 0x{Zxid:x} abandoned: the server is stopping", writer.StartZxid);
             else if (t.IsFaulted) _log.LogError(t.Exception!.GetBaseException(), "Snapshot at zxid 0x{Zxid:x} failed; writes go on and the next snapshot retries", writer.StartZxid);
-            else _log.LogInformation("Snapshot {Path} written ({Nodes} znodes, {Bytes} bytes)", t.Result.Path, writer.NodesWritten, t.Result.ContentLength);
+            else
+            {
+                var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                StorageMetrics.SnapshotDuration.Record(took.TotalSeconds);
+                _log.LogInformation("Snapshot {Path} written ({Nodes} znodes, {Bytes} bytes) in {Seconds:F2} s",
+                    t.Result.Path, writer.NodesWritten, t.Result.ContentLength, took.TotalSeconds);
+            }
         }, TaskScheduler.Default);
     }
 

@@ -74,7 +74,9 @@ public sealed class TxnLog : IDisposable
     public void Sync()
     {
         if (_segment is null || !_options.ForceSync) return;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         _segment.Flush();
+        StorageMetrics.FsyncDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         SyncCount++;
     }
 

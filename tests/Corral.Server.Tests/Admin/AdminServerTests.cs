@@ -174,6 +174,9 @@ public sealed class AdminServerTests : IAsyncLifetime
         Assert.Contains(samples, s => s.StartsWith("corral_network_received_bytes_total{} ", StringComparison.Ordinal) && !s.EndsWith(" 0.0"));
         Assert.Contains($"corral_znodes{{}} {znodes}.0", samples);
         Assert.Contains("corral_connections{} 0.0", samples);
+        // The create was fsynced before it was acknowledged, so storage has timed at least one fsync.
+        Assert.Contains("# corral_storage_fsync_duration_seconds histogram", samples);
+        Assert.Contains(samples, s => s.StartsWith("corral_storage_fsync_duration_seconds_count{} ", StringComparison.Ordinal) && !s.EndsWith(" 0.0"));
     }
 
     [Fact]
