@@ -21,15 +21,23 @@ public sealed partial class CorralClient : IAsyncDisposable
     private readonly ILogger _log;
 
     /// <summary>Creates a client that starts connecting in the background; calls made before it connects wait in the queue.</summary>
-    public CorralClient(CorralClientOptions options)
+    public CorralClient(CorralClientOptions options) : this(options, firstConnectBudget: null) { }
+
+    private CorralClient(CorralClientOptions options, TimeSpan? firstConnectBudget)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CorralClient>();
-        _session = new ClientSession(options, _log);
+        _session = new ClientSession(options, _log, firstConnectBudget);
     }
 
-    /// <summary>Connects to one of the servers in <paramref name="connectionString"/> and returns once a session exists.</summary>
+    /// <summary>
+    /// Connects to one of the servers in <paramref name="connectionString"/> and returns once a session exists.
+    /// Each attempt is bounded by <see cref="CorralClientOptions.ConnectTimeout"/>; if no server gives a
+    /// session within max(SessionTimeout, ConnectTimeout) it throws <see cref="ConnectionLossException"/>
+    /// whose inner exception is the last attempt's failure. Cancelling <paramref name="ct"/> throws
+    /// <see cref="OperationCanceledException"/>. Either way the half-made client is disposed.
+    /// </summary>
     public static Task<CorralClient> ConnectAsync(string connectionString, CorralClientOptions? options = null, CancellationToken ct = default)
     {
         options ??= new CorralClientOptions();
@@ -40,15 +48,29 @@ public sealed partial class CorralClient : IAsyncDisposable
     /// <inheritdoc cref="ConnectAsync(string, CorralClientOptions?, CancellationToken)"/>
     public static async Task<CorralClient> ConnectAsync(CorralClientOptions options, CancellationToken ct = default)
     {
-        var client = new CorralClient(options);
+        ArgumentNullException.ThrowIfNull(options);
+        int hosts = Corral.Client.ConnectionString.Parse(options.ConnectionString).Hosts.Count;
+        var budget = ClientSession.FirstConnectBudget(options, hosts);
+        var client = new CorralClient(options, budget);
         try
         {
-            await client.WaitForConnectionAsync(ct).ConfigureAwait(false);
+            try
+            {
+                // The session loop gives up on its own at the budget; this wait is the backstop
+                // should an attempt ever ignore its deadline.
+                await client._session.FirstConnect.WaitAsync(budget + TimeSpan.FromSeconds(5), TimeProvider.System, ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (!client._session.FirstConnect.IsCompleted)
+            {
+                throw client._session.FirstConnectFailed(budget);
+            }
             return client;
         }
         catch
         {
-            await client.DisposeAsync().ConfigureAwait(false);
+            // Bounded: the caller gets the connect error even if closing the half-made client stalls.
+            try { await client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+            catch (TimeoutException) { }
             throw;
         }
     }

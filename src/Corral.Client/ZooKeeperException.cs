@@ -88,9 +88,11 @@ public sealed class NoWatcherException(string? path = null) : ZooKeeperException
 /// <summary>The write would take a subtree over a hard quota (servers with enforceQuota on; see docs/quotas.md).</summary>
 public sealed class QuotaExceededException(string? path = null) : ZooKeeperException(ErrorCode.QuotaExceeded, path);
 
-/// <summary>The connection broke before the reply arrived: the operation may or may not have been applied.</summary>
-public sealed class ConnectionLossException(string? path = null, Exception? inner = null)
-    : ZooKeeperException(ErrorCode.ConnectionLoss, path, null, inner);
+/// <summary>The connection broke before the reply arrived: the operation may or may not have been applied.
+/// Also thrown by <c>CorralClient.ConnectAsync</c> when no server gave a session within its budget;
+/// <see cref="Exception.InnerException"/> is then the last attempt's failure (see docs/client.md).</summary>
+public sealed class ConnectionLossException(string? path = null, Exception? inner = null, string? message = null)
+    : ZooKeeperException(ErrorCode.ConnectionLoss, path, message, inner);
 
 /// <summary>The session is gone (told by the server, or detected by the client); this client is finished.</summary>
 public sealed class SessionExpiredException(string? path = null) : ZooKeeperException(ErrorCode.SessionExpired, path);

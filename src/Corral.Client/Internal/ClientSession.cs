@@ -34,8 +34,16 @@ internal sealed class ClientSession : IAsyncDisposable
     private int _hostIndex;
     private Connection? _connection;
     private ConnectionState _state = ConnectionState.Connecting;
+    // Real-clock timestamp after which a client made by ConnectAsync stops trying for its first
+    // session (0: no limit, a background client keeps trying as the Java client does).
+    private readonly long _firstConnectDeadline;
+    private Exception? _lastConnectError;
 
-    public ClientSession(CorralClientOptions options, ILogger log)
+    /// <param name="firstConnectBudget">
+    /// When set, the session gives up if no server has given it a session within this time:
+    /// <see cref="FirstConnect"/> then fails with <see cref="ConnectionLossException"/> and the session is closed.
+    /// </param>
+    public ClientSession(CorralClientOptions options, ILogger log, TimeSpan? firstConnectBudget = null)
     {
         _options = options;
         _log = log;
@@ -51,6 +59,8 @@ internal sealed class ClientSession : IAsyncDisposable
             _password = options.SessionPassword is { } pw ? (byte[])pw.Clone() : throw new ArgumentException("SessionPassword is required with SessionId", nameof(options));
         }
         _lastHeard = Time.GetTimestamp();
+        if (firstConnectBudget is { } budget)
+            _firstConnectDeadline = TimeProvider.System.GetTimestamp() + (long)(budget.TotalSeconds * TimeProvider.System.TimestampFrequency);
         _loop = Task.Run(SessionLoopAsync);
     }
 
@@ -66,6 +76,52 @@ internal sealed class ClientSession : IAsyncDisposable
 
     /// <summary>Completes on the first successful handshake; faults if the client ends before that.</summary>
     public Task FirstConnect => _firstConnect.Task;
+
+    /// <summary>How long one connection attempt (TCP connect, TLS, ConnectRequest/ConnectResponse) may take.</summary>
+    public static TimeSpan AttemptTimeout(CorralClientOptions options, int hosts) =>
+        options.ConnectTimeout ?? TimeSpan.FromMilliseconds(Math.Max(options.SessionTimeout.TotalMilliseconds / hosts, 500));
+
+    /// <summary>
+    /// How long ConnectAsync tries for its first session: the session timeout (as for an established
+    /// session, "no server for a whole session timeout" is the end), but never less than one attempt.
+    /// </summary>
+    public static TimeSpan FirstConnectBudget(CorralClientOptions options, int hosts)
+    {
+        var attempt = AttemptTimeout(options, hosts);
+        return options.SessionTimeout > attempt ? options.SessionTimeout : attempt;
+    }
+
+    public int HostCount => _hosts.Length;
+
+    /// <summary>What went wrong in the most recent failed connection attempt (null if none failed yet).</summary>
+    public Exception? LastConnectError => Volatile.Read(ref _lastConnectError);
+
+    /// <summary>The error ConnectAsync reports when no server gave a session in time.</summary>
+    public ConnectionLossException FirstConnectFailed(TimeSpan budget)
+    {
+        var last = LastConnectError;
+        var hosts = string.Join(",", _hosts.Select(h => $"{h.Host}:{h.Port}"));
+        return new ConnectionLossException(null, last ?? new TimeoutException("no connection attempt completed"),
+            $"no session from {hosts} within {budget.TotalMilliseconds:0} ms" + (last is null ? "" : $"; last attempt: {last.Message}"));
+    }
+
+    private TimeSpan FirstConnectRemaining() =>
+        _firstConnectDeadline == 0 || _firstConnect.Task.IsCompleted
+            ? Timeout.InfiniteTimeSpan
+            : TimeSpan.FromSeconds((double)(_firstConnectDeadline - TimeProvider.System.GetTimestamp()) / TimeProvider.System.TimestampFrequency);
+
+    /// <summary>True (and the session closed) once a ConnectAsync budget has run out without a session.</summary>
+    private bool FirstConnectGaveUp()
+    {
+        var left = FirstConnectRemaining();
+        // A timer may fire a hair before the deadline by this clock: a sliver left is no time for an attempt.
+        if (left == Timeout.InfiniteTimeSpan || left > TimeSpan.FromMilliseconds(50)) return false;
+        var error = FirstConnectFailed(FirstConnectBudget(_options, _hosts.Length));
+        _log.LogWarning("{Message}", error.Message);
+        _firstConnect.TrySetException(error);
+        EndSession(ConnectionState.Closed);
+        return true;
+    }
 
     public int NextXid()
     {
@@ -158,6 +214,7 @@ internal sealed class ClientSession : IAsyncDisposable
                     EndSession(ConnectionState.Expired);
                     return;
                 }
+                if (FirstConnectGaveUp()) return;
                 var host = _hosts[_hostIndex];
                 _hostIndex = (_hostIndex + 1) % _hosts.Length;
                 var end = await TryServerAsync(host, ct).ConfigureAwait(false);
@@ -170,8 +227,12 @@ internal sealed class ClientSession : IAsyncDisposable
             if (IsTerminal(State) || ct.IsCancellationRequested) return;
             // A full round of servers failed: back off a little (bounded), then try again.
             rounds++;
-            try { await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50 * rounds, 1000)), Time, ct).ConfigureAwait(false); }
+            var pause = TimeSpan.FromMilliseconds(Math.Min(50 * rounds, 1000));
+            var left = FirstConnectRemaining();
+            if (left != Timeout.InfiniteTimeSpan && left < pause) pause = left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            try { await Task.Delay(pause, Time, ct).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
+            if (FirstConnectGaveUp()) return;
         }
     }
 
@@ -182,7 +243,10 @@ internal sealed class ClientSession : IAsyncDisposable
     private async Task<ConnectionEnd?> TryServerAsync(DnsEndPoint host, CancellationToken ct)
     {
         int requested = (int)_options.SessionTimeout.TotalMilliseconds;
-        var connectTimeout = _options.ConnectTimeout ?? TimeSpan.FromMilliseconds(Math.Max(requested / _hosts.Length, 500));
+        var connectTimeout = AttemptTimeout(_options, _hosts.Length);
+        var budgetLeft = FirstConnectRemaining();
+        if (budgetLeft != Timeout.InfiniteTimeSpan && budgetLeft < connectTimeout)
+            connectTimeout = budgetLeft < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : budgetLeft;
         if (Volatile.Read(ref _negotiatedTimeout) > 0)
         {
             // Never wait for a handshake past the point where the session would be gone anyway.
@@ -198,6 +262,7 @@ internal sealed class ClientSession : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             _log.LogDebug("connecting to {Host}:{Port} failed: {Message}", host.Host, host.Port, e.Message);
+            Volatile.Write(ref _lastConnectError, e);
             return null;
         }
         catch (OperationCanceledException)
@@ -212,6 +277,7 @@ internal sealed class ClientSession : IAsyncDisposable
             if (SessionId == 0)
             {
                 _log.LogWarning("{Host}:{Port} refused to create a session", host.Host, host.Port);
+                Volatile.Write(ref _lastConnectError, new IOException($"{host.Host}:{host.Port} refused to create a session"));
                 return null;
             }
             _log.LogWarning("server {Host}:{Port} reports session 0x{Session:x} expired", host.Host, host.Port, SessionId);

@@ -64,7 +64,14 @@ internal sealed class Connection : IAsyncDisposable
             }
             var payload = await connection.ReadFrameAsync(deadline.Token).ConfigureAwait(false)
                 ?? throw new IOException("the server closed the connection during the handshake");
-            connection.Response = Decode(payload, static (ref JuteReader r) => ConnectResponse.Read(ref r));
+            try
+            {
+                connection.Response = Decode(payload, static (ref JuteReader r) => ConnectResponse.Read(ref r));
+            }
+            catch (JuteException e)
+            {
+                throw new IOException($"the server sent a malformed ConnectResponse: {e.Message}", e);
+            }
             return connection;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
