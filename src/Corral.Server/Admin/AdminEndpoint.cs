@@ -48,8 +48,10 @@ public sealed class AdminEndpoint(ServerView view, CorralMetrics metrics, Promet
         await view.Loop.InvokeAsync(() =>
         {
             var core = view.Loop.Core.GetStatistics();
+            var quotas = view.Loop.Core.Inspect?.Quotas;
             metrics.Gauges = new GaugeValues(view.Connections.Count, view.Outstanding(), core.NodeCount, core.WatchCount,
-                core.EphemeralCount, core.SessionCount, core.ApproximateDataSize ?? 0);
+                core.EphemeralCount, core.SessionCount, core.ApproximateDataSize ?? 0,
+                quotas?.SoftLimitExceeded ?? 0, quotas?.HardLimitRejected ?? 0);
             return true;
         }).WaitAsync(LoopTimeout);
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";

@@ -37,6 +37,10 @@ public sealed class CorralMetrics : IDisposable
         _meter.CreateObservableGauge("corral.ephemerals", () => Gauges.Ephemerals, "{znode}", "Ephemeral nodes");
         _meter.CreateObservableGauge("corral.sessions", () => Gauges.Sessions, "{session}", "Live sessions");
         _meter.CreateObservableGauge("corral.data.size", () => Gauges.ApproximateDataSize, "By", "Approximate bytes of paths and data");
+        _meter.CreateObservableCounter("corral.quota.soft.exceeded", () => Gauges.QuotaSoftExceeded, "{write}",
+            "Writes that went over a soft quota (allowed, logged)");
+        _meter.CreateObservableCounter("corral.quota.hard.rejected", () => Gauges.QuotaHardRejected, "{write}",
+            "Writes refused with QUOTAEXCEEDED (enforceQuota=true)");
     }
 
     public Meter Meter => _meter;
@@ -75,4 +79,4 @@ public sealed class CorralMetrics : IDisposable
 
 /// <summary>Core figures copied on the processing loop for the gauges.</summary>
 public sealed record GaugeValues(long Connections, long Outstanding, long Znodes, long Watches, long Ephemerals, long Sessions,
-    long ApproximateDataSize);
+    long ApproximateDataSize, long QuotaSoftExceeded = 0, long QuotaHardRejected = 0);

@@ -55,7 +55,8 @@ public sealed class PrometheusExporter : IDisposable
                     for (int b = 0; b < Buckets.Length; b++)
                         if (value <= Buckets[b]) point.BucketCounts[b]++;
                     break;
-                case ObservableGauge<long> or ObservableGauge<int> or ObservableGauge<double>:
+                // Observable instruments report their current (for counters: cumulative) value at each scrape.
+                case ObservableGauge<long> or ObservableGauge<int> or ObservableGauge<double> or ObservableCounter<long>:
                     point.Sum = value;
                     break;
                 default:
@@ -80,7 +81,7 @@ public sealed class PrometheusExporter : IDisposable
                 string type = instrument switch
                 {
                     Histogram<double> => "histogram",
-                    Counter<long> or Counter<int> or Counter<double> => "counter",
+                    Counter<long> or Counter<int> or Counter<double> or ObservableCounter<long> => "counter",
                     _ => "gauge",
                 };
                 sb.Append("# HELP ").Append(name).Append(' ').Append(EscapeHelp(instrument.Description ?? instrument.Name)).Append('\n');
@@ -117,7 +118,7 @@ public sealed class PrometheusExporter : IDisposable
         foreach (char c in instrument.Name) sb.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
         string unit = instrument.Unit switch { "s" => "_seconds", "By" => "_bytes", _ => "" };
         if (unit.Length > 0 && !sb.ToString().EndsWith(unit, StringComparison.Ordinal)) sb.Append(unit);
-        if (instrument is Counter<long> or Counter<int> or Counter<double>) sb.Append("_total");
+        if (instrument is Counter<long> or Counter<int> or Counter<double> or ObservableCounter<long>) sb.Append("_total");
         return sb.ToString();
     }
 

@@ -180,6 +180,34 @@ public sealed class AdminServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MetricsCountSoftAndHardQuotaOverruns()
+    {
+        string dir = Directory.CreateTempSubdirectory("corral-admin-quota-").FullName;
+        try
+        {
+            await using var server = await CorralServer.StartAsync(Options(dir, o => o.EnforceQuota = true), CoreFactory.Create);
+            await using (var shell = new Corral.Cli.Shell.ShellSession(server.ConnectString, TimeSpan.FromSeconds(10), TextWriter.Null, TextWriter.Null))
+            {
+                await shell.ConnectAsync(server.ConnectString);
+                // A soft byte limit of 3 that /q/a's 4 bytes overrun (allowed, counted); a hard count of 3
+                // nodes (/q itself included), so /q/c is refused.
+                foreach (string line in new[] { "create /q", "setquota -b 3 /q", "setquota -N 3 /q", "create /q/a abcd", "create /q/b" })
+                    Assert.True((await shell.ExecuteAsync(line)).Ok, line);
+                Assert.False((await shell.ExecuteAsync("create /q/c")).Ok);
+            }
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.AdminEndPoint!.Port}") };
+            var lines = (await http.GetStringAsync("/metrics")).Split('\n');
+            Assert.Contains("# TYPE corral_quota_soft_exceeded_total counter", lines);
+            Assert.Equal(["corral_quota_hard_rejected_total 1", "corral_quota_soft_exceeded_total 1"],
+                lines.Where(l => l.StartsWith("corral_quota_", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task DisabledAdminServerListensNowhere()
     {
         string dir = Directory.CreateTempSubdirectory("corral-admin-").FullName;
