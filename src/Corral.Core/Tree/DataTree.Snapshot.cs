@@ -109,28 +109,21 @@ public sealed partial class DataTree
 
         ResetEmpty();
         var aclMap = new Dictionary<int, IReadOnlyList<Acl>>();
-        byte[] buffer = new byte[256];
-        Span<byte> lenBytes = stackalloc byte[4];
+        var records = new SnapshotRecordReader(input);
+        var parents = new ParentCache();
         long computedDigest = 0;
         while (true)
         {
-            input.ReadExactly(lenBytes);
-            int len = BinaryPrimitives.ReadInt32BigEndian(lenBytes);
+            int len = records.ReadInt32();
             if (len == 0)
             {
-                if (version == FuzzySnapshotWriter.Version)
-                {
-                    input.ReadExactly(head[16..]);
-                    digest = BinaryPrimitives.ReadInt64BigEndian(head[16..]);
-                }
+                if (version == FuzzySnapshotWriter.Version) digest = records.ReadInt64();
                 break;
             }
             if (len < 1 || len > 64 * 1024 * 1024) throw new InvalidDataException($"bad snapshot record length {len}");
-            if (buffer.Length < len) buffer = new byte[Math.Max(len, buffer.Length * 2)];
-            input.ReadExactly(buffer, 0, len);
             try
             {
-                computedDigest += LoadRecord(buffer.AsSpan(0, len), aclMap);
+                computedDigest += LoadRecord(records.Read(len), aclMap, parents);
             }
             catch (JuteException e)
             {
@@ -143,7 +136,29 @@ public sealed partial class DataTree
         RebuildQuotas();
     }
 
-    private long LoadRecord(ReadOnlySpan<byte> bytes, Dictionary<int, IReadOnlyList<Acl>> aclMap)
+    /// <summary>
+    /// The parent the previous node record went under. Records come parent before child, depth
+    /// first, so runs of siblings share one parent: they skip the walk from the root (and the
+    /// parent path's string) that finding the parent by path would cost per node.
+    /// </summary>
+    private sealed class ParentCache
+    {
+        public byte[] Path = new byte[256];
+        public int PathLength = -1;
+        public ZParentNode? Node;
+
+        public bool Matches(ReadOnlySpan<byte> path) => Node is not null && path.SequenceEqual(Path.AsSpan(0, PathLength));
+
+        public void Set(ReadOnlySpan<byte> path, ZParentNode node)
+        {
+            if (Path.Length < path.Length) Path = new byte[path.Length * 2];
+            path.CopyTo(Path);
+            PathLength = path.Length;
+            Node = node;
+        }
+    }
+
+    private long LoadRecord(ReadOnlySpan<byte> bytes, Dictionary<int, IReadOnlyList<Acl>> aclMap, ParentCache parents)
     {
         var r = new JuteReader(bytes);
         switch (r.ReadByte())
@@ -157,33 +172,48 @@ public sealed partial class DataTree
                 aclMap[index] = Acl.ReadList(ref r) ?? [];
                 return 0;
             case 3:
-                string path = r.ReadString() ?? throw new InvalidDataException("null path in snapshot");
+                // The path stays UTF-8 bytes: the node keeps its last segment as its name and the
+                // digest hashes the UTF-8 path, so a string is built only for ephemerals and errors.
+                var path = r.ReadBufferSpan(out bool pathNull);
+                if (pathNull) throw new InvalidDataException("null path in snapshot");
+                if (!System.Text.Unicode.Utf8.IsValid(path)) throw new JuteException("string is not valid UTF-8");
+                bool isRoot = path.Length == 1 && path[0] == (byte)'/';
+                int lastSlash = path.LastIndexOf((byte)'/');
+                if (lastSlash < 0) throw new InvalidDataException($"snapshot path {Utf8(path)} is not absolute");
                 var data = r.ReadBufferSpan(out bool dataNull);
-                var node = path == "/" ? Root : new ZNode(System.Text.Encoding.UTF8.GetBytes(ZPath.ChildName(path)), data, dataNull);
-                if (path == "/") node.SetData(data, dataNull);
+                var node = isRoot ? Root : new ZNode(path[(lastSlash + 1)..], data, dataNull);
+                if (isRoot) node.SetData(data, dataNull);
                 long czxid = r.ReadLong(), mzxid = r.ReadLong(), pzxid = r.ReadLong();
                 long ctime = r.ReadLong(), mtime = r.ReadLong();
                 int version = r.ReadInt(), childCreations = r.ReadInt(), aversion = r.ReadInt();
                 node.RestoreStat(czxid, mzxid, pzxid, ctime, mtime, version, childCreations, aversion);
                 int aclIndex = r.ReadInt();
                 long owner = r.ReadLong();
-                if (!aclMap.TryGetValue(aclIndex, out var acl)) throw new InvalidDataException($"node {path} uses unknown ACL {aclIndex}");
+                if (!aclMap.TryGetValue(aclIndex, out var acl)) throw new InvalidDataException($"node {Utf8(path)} uses unknown ACL {aclIndex}");
                 node.AclIndex = Acls.AddRef(acl);
-                if (path != "/")
+                if (!isRoot)
                 {
-                    string parentPath = ZPath.Parent(path);
-                    var parent = Find(parentPath) ?? throw new InvalidDataException($"snapshot node {path} precedes its parent");
-                    if (parent.Children?.Find(node.NameBytes) is not null) throw new InvalidDataException($"snapshot node {path} appears twice");
-                    AsParent(parentPath, parent).EnsureChildren().Add(node);
+                    var parentPath = lastSlash == 0 ? path[..1] : path[..lastSlash];
+                    if (!parents.Matches(parentPath))
+                    {
+                        string parentString = Utf8(parentPath);
+                        var found = Find(parentString) ?? throw new InvalidDataException($"snapshot node {Utf8(path)} precedes its parent");
+                        parents.Set(parentPath, AsParent(parentString, found));
+                    }
+                    var children = parents.Node!.EnsureChildren();
+                    if (children.Find(node.NameBytes) is not null) throw new InvalidDataException($"snapshot node {Utf8(path)} appears twice");
+                    children.Add(node);
                     NodeCount++;
                 }
-                if (owner != 0) TrackOwner(node, path, owner);
-                ApproximateDataSize += path.Length + node.DataLength;
+                if (owner != 0) TrackOwner(node, Utf8(path), owner);
+                ApproximateDataSize += System.Text.Encoding.UTF8.GetCharCount(path) + node.DataLength;
                 return TreeDigest.NodeHash(path, node, owner);
             default:
                 throw new InvalidDataException("unknown snapshot record kind");
         }
     }
+
+    private static string Utf8(ReadOnlySpan<byte> bytes) => System.Text.Encoding.UTF8.GetString(bytes);
 
     private void ResetEmpty()
     {
