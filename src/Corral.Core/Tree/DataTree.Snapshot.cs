@@ -108,7 +108,7 @@ public sealed partial class DataTree
         }
 
         ResetEmpty();
-        var aclMap = new Dictionary<int, IReadOnlyList<Acl>>();
+        var aclMap = new Dictionary<int, SnapshotAcl>();
         var records = new SnapshotRecordReader(input);
         var parents = new ParentCache();
         long computedDigest = 0;
@@ -158,7 +158,14 @@ public sealed partial class DataTree
         }
     }
 
-    private long LoadRecord(ReadOnlySpan<byte> bytes, Dictionary<int, IReadOnlyList<Acl>> aclMap, ParentCache parents)
+    /// <summary>An ACL record of the snapshot, and its index in this tree's cache once a node used it.</summary>
+    private sealed class SnapshotAcl(IReadOnlyList<Acl> list)
+    {
+        public readonly IReadOnlyList<Acl> List = list;
+        public int TreeIndex = -1;
+    }
+
+    private long LoadRecord(ReadOnlySpan<byte> bytes, Dictionary<int, SnapshotAcl> aclMap, ParentCache parents)
     {
         var r = new JuteReader(bytes);
         switch (r.ReadByte())
@@ -169,7 +176,7 @@ public sealed partial class DataTree
                 return 0;
             case 2:
                 int index = r.ReadInt();
-                aclMap[index] = Acl.ReadList(ref r) ?? [];
+                aclMap[index] = new SnapshotAcl(Acl.ReadList(ref r) ?? []);
                 return 0;
             case 3:
                 // The path stays UTF-8 bytes: the node keeps its last segment as its name and the
@@ -190,7 +197,9 @@ public sealed partial class DataTree
                 int aclIndex = r.ReadInt();
                 long owner = r.ReadLong();
                 if (!aclMap.TryGetValue(aclIndex, out var acl)) throw new InvalidDataException($"node {Utf8(path)} uses unknown ACL {aclIndex}");
-                node.AclIndex = Acls.AddRef(acl);
+                // Nodes share a handful of lists: intern each once, then only count references.
+                if (acl.TreeIndex < 0) node.AclIndex = acl.TreeIndex = Acls.AddRef(acl.List);
+                else Acls.AddRef(node.AclIndex = acl.TreeIndex);
                 if (!isRoot)
                 {
                     var parentPath = lastSlash == 0 ? path[..1] : path[..lastSlash];
