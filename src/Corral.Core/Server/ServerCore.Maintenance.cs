@@ -69,6 +69,11 @@ public sealed partial class ServerCore
         if (_uncommitted.Count > 0)
             throw new InvalidOperationException("cannot apply external transactions while local ones are pending");
         var (header, txn) = TxnCodec.Deserialize(serializedTxn);
+        ApplyCommitted(header, txn);
+    }
+
+    private void ApplyCommitted(in TxnHeader header, Txn txn)
+    {
         ApplyAndNotify(header, txn, null, null);
         if (header.Zxid > _lastPreparedZxid) _lastPreparedZxid = header.Zxid;
         if (header.Zxid > _committedZxid) _committedZxid = header.Zxid;
@@ -77,9 +82,11 @@ public sealed partial class ServerCore
     /// <summary>As <see cref="ApplyCommitted(ReadOnlySpan{byte})"/>, checking the log's zxid against the transaction's own.</summary>
     public void ApplyCommitted(long zxid, ReadOnlySpan<byte> serializedTxn)
     {
-        var (header, _) = TxnCodec.Deserialize(serializedTxn);
+        if (_uncommitted.Count > 0)
+            throw new InvalidOperationException("cannot apply external transactions while local ones are pending");
+        var (header, txn) = TxnCodec.Deserialize(serializedTxn); // once: replay of 100k records spends real time here
         if (header.Zxid != zxid) throw new InvalidDataException($"log entry {zxid:x} holds transaction {header.Zxid:x}");
-        ApplyCommitted(serializedTxn);
+        ApplyCommitted(header, txn);
     }
 
     /// <summary>

@@ -42,6 +42,13 @@ public sealed class AclCache
         return idx;
     }
 
+    /// <summary>Adds a reference to an index already held (by the caller), without hashing the list again.</summary>
+    public void AddRef(int index)
+    {
+        if (_lists[index] is null) throw new ArgumentException($"ACL index {index} is not in use", nameof(index));
+        _refCounts[index]++;
+    }
+
     public void Release(int index)
     {
         if (--_refCounts[index] > 0) return;

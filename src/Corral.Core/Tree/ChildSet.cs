@@ -63,6 +63,40 @@ internal sealed class ChildSet : IEnumerable<ZNode>
         _count++;
     }
 
+    /// <summary>
+    /// Adds a child unless one of that name is present (then returns false), with one probe. Used
+    /// by snapshot loading, which must refuse a duplicate and would otherwise probe twice.
+    /// </summary>
+    public bool TryAdd(ZNode node)
+    {
+        if (!_hashed || (_count + 1) * 5 > _slots.Length * 4)
+        {
+            if (Find(node.NameBytes) is not null) return false;
+            Add(node);
+            return true;
+        }
+        var name = node.NameBytes;
+        int i = Home(name, _slots.Length);
+        for (; _slots[i] is { } n; i = Next(i, _slots.Length))
+            if (n.NameBytes.SequenceEqual(name)) return false;
+        _slots[i] = node;
+        _count++;
+        return true;
+    }
+
+    /// <summary>
+    /// Makes room for <paramref name="count"/> children in all, so adding them rehashes at most
+    /// once (snapshot loading knows a run of siblings before adding it). The table is left about
+    /// two-thirds full, as growth by 1.5x leaves it on average, so the next add does not rehash.
+    /// </summary>
+    public void EnsureCapacity(int count)
+    {
+        if (count <= DenseLimit && !_hashed) return;
+        long wanted = Math.Max(FirstTableLength, (long)count * 3 / 2 + 1);
+        if (_hashed && count * 5L <= _slots.Length * 4L) return;
+        Rehash((int)Math.Min(wanted, Array.MaxLength));
+    }
+
     public bool Remove(ReadOnlySpan<byte> name)
     {
         if (!_hashed)

@@ -16,13 +16,31 @@ internal static class TreeDigest
 
     public static long NodeHash(string path, ZNode node, long rawOwner)
     {
-        ulong dataHash = XxHash64.Hash(node.Data);
-        int max = Encoding.UTF8.GetMaxByteCount(path.Length) + FieldsLength;
+        int max = Encoding.UTF8.GetMaxByteCount(path.Length);
         byte[]? rented = null;
         Span<byte> buf = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
         try
         {
             int n = Encoding.UTF8.GetBytes(path, buf);
+            return NodeHash(buf[..n], node, rawOwner);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>As <see cref="NodeHash(string, ZNode, long)"/> for a path already in UTF-8 (snapshot loading).</summary>
+    public static long NodeHash(ReadOnlySpan<byte> pathUtf8, ZNode node, long rawOwner)
+    {
+        ulong dataHash = XxHash64.Hash(node.Data);
+        int max = pathUtf8.Length + FieldsLength;
+        byte[]? rented = null;
+        Span<byte> buf = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            pathUtf8.CopyTo(buf);
+            int n = pathUtf8.Length;
             var fields = buf[n..];
             fields[0] = node.DataIsNull ? (byte)0xFF : (byte)0x00;
             BinaryPrimitives.WriteInt64LittleEndian(fields[1..], node.Czxid);

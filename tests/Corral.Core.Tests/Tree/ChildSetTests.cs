@@ -56,4 +56,31 @@ public class ChildSetTests
         Assert.Same(parent, set.Find("n42"u8));
         Assert.Equal(100, set.Count);
     }
+
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(2, 40)]
+    [InlineData(3, 3000)]
+    public void TryAdd_after_EnsureCapacity_refuses_duplicates_and_matches_a_set_model(int seed, int names)
+    {
+        var rnd = new Random(seed);
+        var set = new ChildSet();
+        var model = new HashSet<string>();
+        for (int round = 0; round < 4; round++)
+        {
+            var run = Enumerable.Range(0, names).Select(_ => "c" + rnd.Next(names * 2)).ToList();
+            set.EnsureCapacity(set.Count + run.Count);
+            foreach (var name in run)
+            {
+                Assert.Equal(model.Add(name), set.TryAdd(Node(name)));
+                Assert.Equal(model.Count, set.Count);
+            }
+            for (int i = 0; i < names * 2; i++)
+                Assert.Equal(model.Contains("c" + i), set.Find(Encoding.UTF8.GetBytes("c" + i)) is not null);
+            // Removals after a presized run keep every probe chain intact.
+            foreach (var name in run.Take(names / 3))
+                Assert.Equal(model.Remove(name), set.Remove(Encoding.UTF8.GetBytes(name)));
+        }
+        Assert.Equal(model.Order(), set.Select(n => n.Name).Order());
+    }
 }
