@@ -41,9 +41,14 @@ public static class ShellCommand
         {
             Description = "Accept a server certificate that does not name the host connected to (zookeeper.ssl.hostnameVerification=false)",
         };
+        var properties = new Option<string[]>("-D")
+        {
+            Description = "zkCli client property, e.g. -Dzookeeper.client.secure=true, -Dzookeeper.ssl.trustStore.location=ca.pem",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("shell", "Interactive ZooKeeper shell (zkCli's commands, plus tree)")
         {
-            server, timeout, commands, tls, tlsCert, tlsKey, tlsCa, tlsPassword, skipHostName,
+            server, timeout, commands, tls, tlsCert, tlsKey, tlsCa, tlsPassword, skipHostName, properties,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -58,6 +63,15 @@ public static class ShellCommand
                 Password = parse.GetValue(tlsPassword) ?? Environment.GetEnvironmentVariable(ShellTlsSettings.PasswordVariable),
                 VerifyHostName = !parse.GetValue(skipHostName),
             };
+            try
+            {
+                settings = ShellClientProperties.Apply(parse.GetValue(properties) ?? [], settings);
+            }
+            catch (ShellException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return CorralCommand.ExitUsage;
+            }
             return await RunAsync(parse.GetValue(server)!, TimeSpan.FromMilliseconds(parse.GetValue(timeout)), parse.GetValue(commands) ?? [], ct, settings);
         });
         return command;

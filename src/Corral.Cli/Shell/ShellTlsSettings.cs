@@ -7,7 +7,8 @@ namespace Corral.Cli.Shell;
 /// <summary>
 /// `corral shell`'s TLS flags (the counterpart of zkCli's zookeeper.client.secure and
 /// zookeeper.ssl.* client properties), turned into <see cref="CorralClientTlsOptions"/>. Files are
-/// PEM when they end in .pem/.crt/.cer/.key and PKCS#12 otherwise, as for the server's stores.
+/// PEM when they end in .pem/.crt/.cer/.key and PKCS#12 otherwise, unless a type (PEM, PKCS12) is
+/// given, as for the server's stores.
 /// </summary>
 public sealed record ShellTlsSettings
 {
@@ -26,6 +27,15 @@ public sealed record ShellTlsSettings
     /// <summary>The PKCS#12 password, or the PEM key's encryption password.</summary>
     public string? Password { get; init; }
 
+    /// <summary>The password of a PKCS#12 trust store; null uses <see cref="Password"/>.</summary>
+    public string? TrustedRootsPassword { get; init; }
+
+    /// <summary>zookeeper.ssl.keyStore.type: PEM or PKCS12; null decides by file extension.</summary>
+    public string? CertificateType { get; init; }
+
+    /// <summary>zookeeper.ssl.trustStore.type: PEM or PKCS12; null decides by file extension.</summary>
+    public string? TrustedRootsType { get; init; }
+
     /// <summary>Whether the server certificate must name the host connected to.</summary>
     public bool VerifyHostName { get; init; } = true;
 
@@ -37,19 +47,21 @@ public sealed record ShellTlsSettings
             throw new ShellException($"--tls-key {KeyPath}: needs --tls-cert naming the certificate it belongs to");
         return new CorralClientTlsOptions
         {
-            ClientCertificate = CertificatePath is null ? null : LoadCertificate(CertificatePath, KeyPath, Password),
-            TrustedRoots = TrustedRootsPath is null ? null : LoadTrustedRoots(TrustedRootsPath, Password),
+            ClientCertificate = CertificatePath is null ? null
+                : LoadCertificate(CertificatePath, KeyPath, Password, IsPem("--tls-cert", CertificatePath, CertificateType)),
+            TrustedRoots = TrustedRootsPath is null ? null
+                : LoadTrustedRoots(TrustedRootsPath, TrustedRootsPassword ?? Password, IsPem("--tls-ca", TrustedRootsPath, TrustedRootsType)),
             VerifyHostName = VerifyHostName,
         };
     }
 
-    private static X509Certificate2 LoadCertificate(string path, string? keyPath, string? password)
+    private static X509Certificate2 LoadCertificate(string path, string? keyPath, string? password, bool pem)
     {
         RequireFile("--tls-cert", path);
         if (keyPath is not null) RequireFile("--tls-key", keyPath);
         try
         {
-            var certificate = !IsPem(path) ? X509CertificateLoader.LoadPkcs12FromFile(path, password)
+            var certificate = !pem ? X509CertificateLoader.LoadPkcs12FromFile(path, password)
                 : password is { Length: > 0 } secret ? X509Certificate2.CreateFromEncryptedPemFile(path, secret, keyPath)
                 : X509Certificate2.CreateFromPemFile(path, keyPath);
             if (!certificate.HasPrivateKey)
@@ -63,13 +75,13 @@ public sealed record ShellTlsSettings
         }
     }
 
-    private static X509Certificate2Collection LoadTrustedRoots(string path, string? password)
+    private static X509Certificate2Collection LoadTrustedRoots(string path, string? password, bool pem)
     {
         RequireFile("--tls-ca", path);
         try
         {
             var roots = new X509Certificate2Collection();
-            if (IsPem(path)) roots.ImportFromPemFile(path);
+            if (pem) roots.ImportFromPemFile(path);
             else roots.AddRange(X509CertificateLoader.LoadPkcs12CollectionFromFile(path, password));
             if (roots.Count == 0) throw new ShellException($"--tls-ca {path}: holds no certificates");
             return roots;
@@ -88,6 +100,13 @@ public sealed record ShellTlsSettings
     private static bool IsLoadFailure(Exception e) =>
         e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException;
 
-    private static bool IsPem(string path) =>
-        Path.GetExtension(path).ToLowerInvariant() is ".pem" or ".crt" or ".cer" or ".key";
+    private static bool IsPem(string flag, string path, string? type) => type?.ToUpperInvariant() switch
+    {
+        null => Path.GetExtension(path).ToLowerInvariant() is ".pem" or ".crt" or ".cer" or ".key",
+        "PEM" => true,
+        "PKCS12" => false,
+        "JKS" => throw new ShellException($"{flag} {path}: JKS stores are not supported; convert with " +
+            "keytool -importkeystore -srckeystore store.jks -destkeystore store.p12 -deststoretype PKCS12"),
+        _ => throw new ShellException($"{flag} {path}: unknown store type {type} (PEM or PKCS12)"),
+    };
 }

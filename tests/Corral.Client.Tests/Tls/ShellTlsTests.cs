@@ -37,6 +37,37 @@ public sealed class ShellTlsTests(TlsServerFixture fx) : IClassFixture<TlsServer
     }
 
     [Fact]
+    public async Task Zkcli_client_properties_given_with_D_connect_over_tls()
+    {
+        var (code, stdout, stderr) = await ClientSuite.RunProcessAsync(Dll,
+            ["shell", "-s", fx.SecureConnectString, "-Dzookeeper.client.secure=true",
+             $"-Dzookeeper.ssl.keyStore.location={fx.Certs.ClientPfx}", "-Dzookeeper.ssl.keyStore.type=PKCS12",
+             $"-Dzookeeper.ssl.keyStore.password={TestCertificates.Password}",
+             $"-Dzookeeper.ssl.trustStore.location={fx.Certs.CaPem}", "-Dzookeeper.clientCnxnSocket=org.apache.zookeeper.ClientCnxnSocketNetty",
+             "-c", "whoami"], null);
+        Assert.Equal("", stderr);
+        Assert.Equal($"Auth scheme: User\nx509: {TestCertificates.ClientSubject}\nip: 127.0.0.1\n", stdout);
+        Assert.Equal(0, code);
+    }
+
+    [Fact]
+    public void Client_properties_choose_tls_only_with_client_secure_true()
+    {
+        Assert.Null(ShellClientProperties.Apply(["zookeeper.ssl.trustStore.location=ca.pem"], null));
+        Assert.Null(ShellClientProperties.Apply(["zookeeper.client.secure=false", "ssl.trustStore.location=ca.pem"], null));
+        Assert.Equal(new ShellTlsSettings { TrustedRootsPath = "ca.pem", TrustedRootsType = "PEM", VerifyHostName = false },
+            ShellClientProperties.Apply(["zookeeper.client.secure=true", "ssl.trustStore.location=ca.pem",
+                "zookeeper.ssl.trustStore.type=PEM", "zookeeper.ssl.hostnameVerification=false", "zookeeper.sasl.client=false"], null));
+        // --tls* flags already chose TLS: properties add to them.
+        Assert.Equal(new ShellTlsSettings { CertificatePath = "c.pem", TrustedRootsPath = "ca.pem" },
+            ShellClientProperties.Apply(["zookeeper.ssl.trustStore.location=ca.pem"], new ShellTlsSettings { CertificatePath = "c.pem" }));
+        Assert.Equal("-Dzookeeper.client.secure=yes: expected true or false",
+            Assert.Throws<ShellException>(() => ShellClientProperties.Apply(["zookeeper.client.secure=yes"], null)).Message);
+        Assert.Equal("-Dnovalue: expected -Dkey=value",
+            Assert.Throws<ShellException>(() => ShellClientProperties.Apply(["novalue"], null)).Message);
+    }
+
+    [Fact]
     public async Task A_missing_ca_file_is_reported_before_connecting_with_exit_code_2()
     {
         string missing = Path.Combine(fx.Certs.Directory, "no-such-ca.pem");
@@ -81,6 +112,11 @@ public sealed class ShellTlsTests(TlsServerFixture fx) : IClassFixture<TlsServer
             Error(new ShellTlsSettings { CertificatePath = certs.ClientPfx, Password = "wrong" }));
         Assert.Equal($"--tls-ca {certs.ClientKeyPem}: holds no certificates",
             Error(new ShellTlsSettings { TrustedRootsPath = certs.ClientKeyPem }));
+        Assert.StartsWith($"--tls-ca {certs.CaPem}: JKS stores are not supported; convert with keytool",
+            Error(new ShellTlsSettings { TrustedRootsPath = certs.CaPem, TrustedRootsType = "JKS" }));
+        // A type overrides the extension: a PEM file read as PKCS#12 fails to load.
+        Assert.StartsWith($"--tls-ca {certs.CaPem}: cannot load the trusted certificates (",
+            Error(new ShellTlsSettings { TrustedRootsPath = certs.CaPem, TrustedRootsType = "PKCS12" }));
     }
 
     [Fact]
