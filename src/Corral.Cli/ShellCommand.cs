@@ -43,6 +43,7 @@ public static class ShellCommand
         };
         var properties = new Option<string[]>("-D")
         {
+            HelpName = "key=value",
             Description = "zkCli client property, e.g. -Dzookeeper.client.secure=true, -Dzookeeper.ssl.trustStore.location=ca.pem",
             AllowMultipleArgumentsPerToken = false,
         };
@@ -55,7 +56,7 @@ public static class ShellCommand
             bool secure = parse.GetValue(tls) || parse.GetValue(skipHostName)
                 || parse.GetValue(tlsCert) is not null || parse.GetValue(tlsKey) is not null
                 || parse.GetValue(tlsCa) is not null || parse.GetValue(tlsPassword) is not null;
-            var settings = !secure ? null : new ShellTlsSettings
+            var flags = new ShellTlsSettings
             {
                 CertificatePath = parse.GetValue(tlsCert),
                 KeyPath = parse.GetValue(tlsKey),
@@ -63,9 +64,10 @@ public static class ShellCommand
                 Password = parse.GetValue(tlsPassword) ?? Environment.GetEnvironmentVariable(ShellTlsSettings.PasswordVariable),
                 VerifyHostName = !parse.GetValue(skipHostName),
             };
+            ShellTlsSettings? settings;
             try
             {
-                settings = ShellClientProperties.Apply(parse.GetValue(properties) ?? [], settings);
+                settings = ShellClientProperties.Apply(parse.GetValue(properties) ?? [], flags, secure);
             }
             catch (ShellException e)
             {

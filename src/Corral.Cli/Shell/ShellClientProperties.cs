@@ -7,12 +7,15 @@ namespace Corral.Cli.Shell;
 /// </summary>
 public static class ShellClientProperties
 {
-    /// <summary>Applies the properties over <paramref name="settings"/> (null: no TLS yet); returns the result, null when TLS is off.</summary>
+    /// <summary>
+    /// Applies the properties over the settings from the --tls* flags; returns the result, or null when
+    /// TLS is off (neither <paramref name="flagsChoseTls"/> nor zookeeper.client.secure=true).
+    /// </summary>
     /// <exception cref="ShellException">A property is not key=value, or a boolean is neither true nor false.</exception>
-    public static ShellTlsSettings? Apply(IEnumerable<string> properties, ShellTlsSettings? settings)
+    public static ShellTlsSettings? Apply(IEnumerable<string> properties, ShellTlsSettings flags, bool flagsChoseTls)
     {
         bool? secure = null;
-        var s = settings ?? new ShellTlsSettings();
+        var s = flags;
         foreach (var property in properties)
         {
             int eq = property.IndexOf('=');
@@ -33,7 +36,7 @@ public static class ShellClientProperties
             }
         }
         // As in zkCli, the ssl.* keys only matter once client.secure is true; --tls* flags choose TLS on their own.
-        return settings is not null || secure == true ? s : null;
+        return flagsChoseTls || secure == true ? s : null;
     }
 
     private static bool Bool(string property, string value) =>

@@ -53,18 +53,19 @@ public sealed class ShellTlsTests(TlsServerFixture fx) : IClassFixture<TlsServer
     [Fact]
     public void Client_properties_choose_tls_only_with_client_secure_true()
     {
-        Assert.Null(ShellClientProperties.Apply(["zookeeper.ssl.trustStore.location=ca.pem"], null));
-        Assert.Null(ShellClientProperties.Apply(["zookeeper.client.secure=false", "ssl.trustStore.location=ca.pem"], null));
+        var none = new ShellTlsSettings();
+        Assert.Null(ShellClientProperties.Apply(["zookeeper.ssl.trustStore.location=ca.pem"], none, flagsChoseTls: false));
+        Assert.Null(ShellClientProperties.Apply(["zookeeper.client.secure=false", "ssl.trustStore.location=ca.pem"], none, flagsChoseTls: false));
         Assert.Equal(new ShellTlsSettings { TrustedRootsPath = "ca.pem", TrustedRootsType = "PEM", VerifyHostName = false },
             ShellClientProperties.Apply(["zookeeper.client.secure=true", "ssl.trustStore.location=ca.pem",
-                "zookeeper.ssl.trustStore.type=PEM", "zookeeper.ssl.hostnameVerification=false", "zookeeper.sasl.client=false"], null));
+                "zookeeper.ssl.trustStore.type=PEM", "zookeeper.ssl.hostnameVerification=false", "zookeeper.sasl.client=false"], none, false));
         // --tls* flags already chose TLS: properties add to them.
         Assert.Equal(new ShellTlsSettings { CertificatePath = "c.pem", TrustedRootsPath = "ca.pem" },
-            ShellClientProperties.Apply(["zookeeper.ssl.trustStore.location=ca.pem"], new ShellTlsSettings { CertificatePath = "c.pem" }));
+            ShellClientProperties.Apply(["zookeeper.ssl.trustStore.location=ca.pem"], new ShellTlsSettings { CertificatePath = "c.pem" }, flagsChoseTls: true));
         Assert.Equal("-Dzookeeper.client.secure=yes: expected true or false",
-            Assert.Throws<ShellException>(() => ShellClientProperties.Apply(["zookeeper.client.secure=yes"], null)).Message);
+            Assert.Throws<ShellException>(() => ShellClientProperties.Apply(["zookeeper.client.secure=yes"], none, false)).Message);
         Assert.Equal("-Dnovalue: expected -Dkey=value",
-            Assert.Throws<ShellException>(() => ShellClientProperties.Apply(["novalue"], null)).Message);
+            Assert.Throws<ShellException>(() => ShellClientProperties.Apply(["novalue"], none, false)).Message);
     }
 
     [Fact]
