@@ -135,7 +135,8 @@ public abstract partial class ClientSuite
         Assert.Equal(1, code); // one command failed
     }
 
-    private static async Task<(int Code, string Out, string Err)> RunProcessAsync(string dll, string[] args, string? stdin)
+    internal static async Task<(int Code, string Out, string Err)> RunProcessAsync(string dll, string[] args, string? stdin,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -146,6 +147,7 @@ public abstract partial class ClientSuite
         };
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -20,11 +20,14 @@ public sealed partial class ShellSession : IAsyncDisposable
     private volatile bool _printWatches = true;
     private string _server;
     private TimeSpan _timeout;
+    private readonly CorralClientTlsOptions? _tls;
 
-    public ShellSession(string server, TimeSpan sessionTimeout, TextWriter output, TextWriter error)
+    /// <param name="tls">TLS settings for every connection this session makes (including `connect`); null: plain TCP.</param>
+    public ShellSession(string server, TimeSpan sessionTimeout, TextWriter output, TextWriter error, CorralClientTlsOptions? tls = null)
     {
         _server = server;
         _timeout = sessionTimeout;
+        _tls = tls;
         _out = output;
         _err = error;
     }
@@ -84,6 +87,7 @@ public sealed partial class ShellSession : IAsyncDisposable
             ConnectionString = server,
             SessionTimeout = _timeout,
             RetryPolicy = new RetryNTimes(3, TimeSpan.FromMilliseconds(200)),
+            Tls = _tls,
         };
         var client = new CorralClient(options);
         _client = client;
