@@ -148,6 +148,12 @@ public sealed partial class CorralServerOptions
     /// </summary>
     public int MaxUnsentBytesPerConnection { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Host tuning, not a zoo.cfg key: write throttling. While more transaction-log bytes than this
+    /// wait for their fsync, the server takes no new requests (docs/storage.md, "Write throttling").
+    /// </summary>
+    public long MaxUnsyncedLogBytes { get; set; } = 32L << 20;
+
     /// <summary>The negotiated-timeout floor actually in force.</summary>
     public int EffectiveMinSessionTimeout => MinSessionTimeout < 0 ? 2 * TickTime : MinSessionTimeout;
 
@@ -186,6 +192,8 @@ public sealed partial class CorralServerOptions
         if (GlobalOutstandingLimit < 1) throw Bad("globalOutstandingLimit", GlobalOutstandingLimit, "must be at least 1");
         if (MaxUnsentBytesPerConnection < 64 * 1024)
             throw Bad("MaxUnsentBytesPerConnection", MaxUnsentBytesPerConnection, "must be at least 65536");
+        if (MaxUnsyncedLogBytes < 64 * 1024)
+            throw Bad("MaxUnsyncedLogBytes", MaxUnsyncedLogBytes, "must be at least 65536");
         ValidateSecurity();
     }
 

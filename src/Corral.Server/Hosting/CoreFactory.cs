@@ -26,6 +26,7 @@ public static class CoreFactory
         SnapCount = options.SnapCount,
         PreallocationBytes = options.PreAllocSizeKb * 1024,
         SnapSizeLimitBytes = Math.Max(0, options.SnapSizeLimitInKb) * 1024,
+        MaxUnsyncedLogBytes = options.MaxUnsyncedLogBytes,
         SnapRetainCount = options.AutopurgeSnapRetainCount,
         PurgeInterval = TimeSpan.FromHours(options.AutopurgePurgeInterval),
     };

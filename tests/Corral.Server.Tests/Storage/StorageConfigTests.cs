@@ -88,5 +88,6 @@ public sealed class StorageConfigTests
     {
         Assert.Equal(4L << 30, FromCfg("").SnapSizeLimitBytes);
         Assert.Equal(64L << 20, FromCfg("").PreallocationBytes);
+        Assert.Equal(32L << 20, FromCfg("").MaxUnsyncedLogBytes);
     }
 }
