@@ -68,8 +68,9 @@ public sealed class StorageConfigTests
         for (int run = 0; run < 20; run++)
         {
             // ZooKeeper's rule: due once the bytes logged exceed limit/2 + r, r uniform in [0, limit/2).
+            // Each append logs a 116-byte record (100 payload + 16 framing).
             int due = FirstSnapshotDue(options, payloadBytes: 100, appends: 1000);
-            Assert.InRange(due, 5 * 1024 / 100 + 1, 10 * 1024 / 100 + 1);
+            Assert.InRange(due, 5 * 1024 / 116 + 1, 10 * 1024 / 116 + 1);
         }
     }
 
