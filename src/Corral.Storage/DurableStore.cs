@@ -72,7 +72,8 @@ public sealed class DurableStore : IDisposable
     public bool Append(long zxid, ReadOnlySpan<byte> payload)
     {
         Committer.Append(zxid, payload);
-        return _policy.OnTransactionLogged(payload.Length);
+        // snapSizeLimitInKb measures the log written since the snapshot: whole records, framing included.
+        return _policy.OnTransactionLogged(TxnLogFormat.RecordSize(payload.Length));
     }
 
     /// <summary>

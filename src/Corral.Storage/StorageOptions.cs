@@ -25,6 +25,13 @@ public sealed record StorageOptions
     /// <summary>Largest transaction payload accepted (must exceed jute.maxbuffer plus transaction framing).</summary>
     public int MaxRecordBytes { get; init; } = 16 << 20;
 
+    /// <summary>
+    /// Write throttling (Corral; ZooKeeper has no such key): while more log bytes than this wait for
+    /// their fsync (<see cref="Log.GroupCommitter.UnsyncedBytes"/>), the server takes no new
+    /// requests, so a slow disk cannot make memory grow without bound. Default 32 MiB.
+    /// </summary>
+    public long MaxUnsyncedLogBytes { get; init; } = 32L << 20;
+
     /// <summary>snapCount (ZooKeeper default 100000).</summary>
     public long SnapCount { get; init; } = 100_000;
 

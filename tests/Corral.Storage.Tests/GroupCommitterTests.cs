@@ -9,6 +9,34 @@ public class GroupCommitterTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     [Fact]
+    public void UnsyncedBytes_counts_the_batch_being_fsynced_and_drops_before_its_durable_report()
+    {
+        var fs = NewFs();
+        using var diskBusy = new ManualResetEventSlim(false);
+        int syncsSeen = 0;
+        // Sync 1 is the new segment's header; sync 2 is the first record batch, held until released.
+        fs.BeforeFlush = _ => { if (Interlocked.Increment(ref syncsSeen) == 2) diskBusy.Wait(Deadline); };
+        var seenAtReport = new ConcurrentQueue<long>();
+        GroupCommitter? committer = null;
+        using var c = committer = new GroupCommitter(new TxnLog(fs, Dir, SmallOptions(), 0),
+            _ => seenAtReport.Enqueue(committer!.UnsyncedBytes));
+
+        committer.Append(1, Payload(1));
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref syncsSeen) >= 2, Deadline), "first batch never reached fsync");
+        committer.Append(2, Payload(2));
+        long first = TxnLogFormat.RecordSize(Payload(1).Length), second = TxnLogFormat.RecordSize(Payload(2).Length);
+        Assert.Equal(second, committer.PendingBytes);                // only what the flusher has not taken
+        Assert.Equal(first + second, committer.UnsyncedBytes);       // plus the batch stuck in fsync
+        diskBusy.Set();
+        committer.Flush();
+        Assert.Equal(0, committer.UnsyncedBytes);
+        // At the first report batch 1 no longer counts; batch 2 may still be pending or in flight.
+        Assert.True(seenAtReport.TryPeek(out long atFirst));
+        Assert.Equal(second, atFirst);
+        Assert.Equal(0, seenAtReport.Last());
+    }
+
+    [Fact]
     public void Many_transactions_share_one_fsync_while_the_disk_is_busy()
     {
         var fs = NewFs();

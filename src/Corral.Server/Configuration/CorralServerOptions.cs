@@ -75,6 +75,19 @@ public sealed partial class CorralServerOptions
     /// <summary>forceSync: fsync the transaction log before acknowledging a write.</summary>
     public bool ForceSync { get; set; } = true;
 
+    /// <summary>
+    /// preAllocSize (ZooKeeper's zookeeper.preAllocSize), in KB: log segments reserve disk space in
+    /// steps of this size, so most appends never change the file size. 0 disables preallocation.
+    /// </summary>
+    public long PreAllocSizeKb { get; set; } = 65536;
+
+    /// <summary>
+    /// snapSizeLimitInKb (ZooKeeper's zookeeper.snapSizeLimitInKb): a snapshot is also taken once the
+    /// log written since the last one exceeds about this many KB (randomised like snapCount);
+    /// 0 or less disables this trigger. Default 4 GiB.
+    /// </summary>
+    public long SnapSizeLimitInKb { get; set; } = 4L * 1024 * 1024;
+
     /// <summary>4lw.costlyCommandsPerSecond (Corral): cons, dump, wchc and wchp allowed per second server-wide; 0 = unlimited.</summary>
     public int CostlyCommandsPerSecond { get; set; } = 5;
 
@@ -135,6 +148,12 @@ public sealed partial class CorralServerOptions
     /// </summary>
     public int MaxUnsentBytesPerConnection { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Host tuning, not a zoo.cfg key: write throttling. While more transaction-log bytes than this
+    /// wait for their fsync, the server takes no new requests (docs/storage.md, "Write throttling").
+    /// </summary>
+    public long MaxUnsyncedLogBytes { get; set; } = 32L << 20;
+
     /// <summary>The negotiated-timeout floor actually in force.</summary>
     public int EffectiveMinSessionTimeout => MinSessionTimeout < 0 ? 2 * TickTime : MinSessionTimeout;
 
@@ -162,6 +181,9 @@ public sealed partial class CorralServerOptions
         if (SnapCount < 2) throw Bad("snapCount", SnapCount, "must be at least 2");
         if (AutopurgeSnapRetainCount < 3) throw Bad("autopurge.snapRetainCount", AutopurgeSnapRetainCount, "must be at least 3");
         if (AutopurgePurgeInterval < 0) throw Bad("autopurge.purgeInterval", AutopurgePurgeInterval, "must be 0 (disabled) or a positive number of hours");
+        if (PreAllocSizeKb < 0) throw Bad("preAllocSize", PreAllocSizeKb, "must be 0 (no preallocation) or a positive number of KB");
+        if (PreAllocSizeKb > MaxKb) throw Bad("preAllocSize", PreAllocSizeKb, $"must be at most {MaxKb} KB");
+        if (SnapSizeLimitInKb > MaxKb) throw Bad("snapSizeLimitInKb", SnapSizeLimitInKb, $"must be at most {MaxKb} KB (0 or less disables it)");
         if (AdminServerPort is < 0 or > 65535) throw Bad("admin.serverPort", AdminServerPort, "must be between 0 and 65535");
         if (!System.Net.IPAddress.TryParse(AdminServerAddress, out _) && AdminServerAddress != "localhost")
             throw Bad("admin.serverAddress", AdminServerAddress, "is not an IP address");
@@ -170,8 +192,13 @@ public sealed partial class CorralServerOptions
         if (GlobalOutstandingLimit < 1) throw Bad("globalOutstandingLimit", GlobalOutstandingLimit, "must be at least 1");
         if (MaxUnsentBytesPerConnection < 64 * 1024)
             throw Bad("MaxUnsentBytesPerConnection", MaxUnsentBytesPerConnection, "must be at least 65536");
+        if (MaxUnsyncedLogBytes < 64 * 1024)
+            throw Bad("MaxUnsyncedLogBytes", MaxUnsyncedLogBytes, "must be at least 65536");
         ValidateSecurity();
     }
+
+    /// <summary>Largest KB value whose byte count still fits a long.</summary>
+    private const long MaxKb = long.MaxValue / 1024;
 
     private static ConfigurationException Bad(string key, object value, string why) =>
         new($"{key}={value}: {why}");

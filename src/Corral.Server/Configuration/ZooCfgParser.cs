@@ -71,6 +71,11 @@ public static class ZooCfgParser
             case "autopurge.snapRetainCount": o.AutopurgeSnapRetainCount = Int(key, value); break;
             case "autopurge.purgeInterval": o.AutopurgePurgeInterval = Int(key, value); break;
             case "forceSync": o.ForceSync = Bool(key, value); break;
+            // ZooKeeper reads these as system properties; a zoo.cfg key becomes "zookeeper." + key.
+            case "preAllocSize":
+            case "zookeeper.preAllocSize": o.PreAllocSizeKb = Long(key, value); break;
+            case "snapSizeLimitInKb":
+            case "zookeeper.snapSizeLimitInKb": o.SnapSizeLimitInKb = Long(key, value); break;
             case "admin.enableServer": o.AdminEnableServer = Bool(key, value); break;
             case "admin.serverAddress": o.AdminServerAddress = NonEmpty(key, value); break;
             case "admin.serverPort": o.AdminServerPort = Int(key, value); break;
@@ -93,6 +98,11 @@ public static class ZooCfgParser
 
     private static int Int(string key, string value) =>
         int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n)
+            ? n
+            : throw new ConfigurationException($"{key}={value}: not a valid integer");
+
+    private static long Long(string key, string value) =>
+        long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n)
             ? n
             : throw new ConfigurationException($"{key}={value}: not a valid integer");
 

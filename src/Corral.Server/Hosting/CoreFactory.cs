@@ -24,6 +24,9 @@ public static class CoreFactory
         DataLogDir = options.DataLogDir,
         ForceSync = options.ForceSync,
         SnapCount = options.SnapCount,
+        PreallocationBytes = options.PreAllocSizeKb * 1024,
+        SnapSizeLimitBytes = Math.Max(0, options.SnapSizeLimitInKb) * 1024,
+        MaxUnsyncedLogBytes = options.MaxUnsyncedLogBytes,
         SnapRetainCount = options.AutopurgeSnapRetainCount,
         PurgeInterval = TimeSpan.FromHours(options.AutopurgePurgeInterval),
     };

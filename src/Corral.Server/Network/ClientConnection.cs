@@ -77,6 +77,9 @@ public sealed class ClientConnection : IConnectionSink
     /// <summary>Loop only: requests held back while this connection's unsent output is over the limit.</summary>
     internal Queue<CoreLoop.WorkItem> HeldBack { get; } = new();
 
+    /// <summary>Loop only: this connection's held requests wait for the log to catch up (write throttling).</summary>
+    internal bool WaitingForDisk { get; set; }
+
     /// <summary>Loop only: cons' per-connection figures (session, last operation, latencies).</summary>
     public ConnectionDetails Details { get; }
 

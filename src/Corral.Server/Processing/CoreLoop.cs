@@ -18,6 +18,9 @@ public sealed class CoreLoop : IAsyncDisposable
     private const int MaxItemsPerBatch = 512;
 
     private readonly IHostedCore _core;
+    private readonly IDiskBackpressure? _disk;
+    private readonly List<ClientConnection> _waitingForDisk = [];
+    private bool _diskResumeRegistered;
     private readonly ILogger _log;
     private readonly TimeProvider _time;
     private readonly Channel<WorkItem> _channel =
@@ -30,6 +33,7 @@ public sealed class CoreLoop : IAsyncDisposable
     public CoreLoop(IHostedCore core, TimeSpan tickInterval, TimeProvider time, ILogger log)
     {
         _core = core;
+        _disk = core as IDiskBackpressure;
         _time = time;
         _log = log;
         Statistics = new ServerStatistics(time);
@@ -41,6 +45,11 @@ public sealed class CoreLoop : IAsyncDisposable
     public ServerStatistics Statistics { get; }
 
     public IHostedCore Core => _core;
+
+    /// <summary>Loop only: connections whose requests are held until the log catches up (write throttling).</summary>
+    public int ConnectionsWaitingForDisk => _waitingForDisk.Count;
+
+    private bool DiskBehind => _disk is { DiskBehind: true };
 
     /// <summary>Called by connections when they queue output; loop thread only.</summary>
     internal void MarkDirty(ClientConnection connection) => _dirty.Add(connection);
@@ -116,11 +125,13 @@ public sealed class CoreLoop : IAsyncDisposable
     /// Holds a request back while its connection's unsent output is over the limit (and behind any
     /// request already held), so requests the reader queued before it parked cannot pile up replies
     /// without bound: a connection's unsent output stays within the limit plus one reply.
+    /// Also while the disk is behind (<see cref="IDiskBackpressure"/>): the log's unsynced bytes
+    /// then stay within its limit plus one transaction.
     /// </summary>
     private void HoldBackOrProcess(in WorkItem item)
     {
         var connection = item.Connection!;
-        if (connection.HeldBack.Count == 0 && !connection.Throttle.OverUnsentLimit)
+        if (connection.HeldBack.Count == 0 && !connection.Throttle.OverUnsentLimit && !DiskBehind)
         {
             ProcessFrame(item);
             return;
@@ -149,7 +160,37 @@ public sealed class CoreLoop : IAsyncDisposable
                 if (connection.Throttle.ResumeWhenDrained(() => PostResume(connection))) return;
                 continue;
             }
+            if (DiskBehind)
+            {
+                WaitForDisk(connection);
+                return;
+            }
             ProcessFrame(connection.HeldBack.Dequeue(), held: true);
+        }
+    }
+
+    private void WaitForDisk(ClientConnection connection)
+    {
+        if (!connection.WaitingForDisk)
+        {
+            connection.WaitingForDisk = true;
+            _waitingForDisk.Add(connection);
+        }
+        if (_diskResumeRegistered) return;
+        _diskResumeRegistered = true;
+        _disk!.ResumeWhenDiskCaughtUp(OnDiskCaughtUp);
+    }
+
+    /// <summary>On the loop: the log caught up; connections resume in the order they started waiting.</summary>
+    private void OnDiskCaughtUp()
+    {
+        _diskResumeRegistered = false;
+        var waiting = _waitingForDisk.ToArray();
+        _waitingForDisk.Clear();
+        foreach (var connection in waiting)
+        {
+            connection.WaitingForDisk = false;
+            ResumeHeldBack(connection); // may find the disk behind again and wait once more
         }
     }
 

@@ -21,11 +21,13 @@ namespace Corral.Server.Storage;
 /// fsynced (<see cref="ServerCore.OnCommitted"/>, posted back onto the loop).</item>
 /// <item>Every snapCount transactions (randomised) it starts a fuzzy snapshot: slices of the tree
 /// are serialised on the loop between requests (<see cref="SnapshotPump"/>) and written off it.</item>
+/// <item>While the log holds more unsynced bytes than <see cref="StorageOptions.MaxUnsyncedLogBytes"/>
+/// it reports <see cref="DiskBehind"/> and the loop takes no new requests (<see cref="IDiskBackpressure"/>).</item>
 /// <item>A failed write or fsync is fatal (fail-stop): nothing after it is acknowledged and the
 /// server is told to stop, as ZooKeeper exits when its log cannot be written.</item>
 /// </list>
 /// </summary>
-public sealed class DurableCore : ILoopBoundCore, ITxnCommitter
+public sealed class DurableCore : ILoopBoundCore, ITxnCommitter, IDiskBackpressure
 {
     private readonly ServerCore _core;
     private readonly ServerCoreAdapter _adapter;
@@ -33,6 +35,7 @@ public sealed class DurableCore : ILoopBoundCore, ITxnCommitter
     private CoreLoop? _loop;
     private ILogger _log = NullLogger.Instance;
     private bool _disposed;
+    private Action? _resumeWhenCaughtUp;
 
     private DurableCore(CoreOptions coreOptions, StorageOptions storage, TimeProvider time, IStorageFileSystem? fileSystem)
     {
@@ -117,7 +120,11 @@ public sealed class DurableCore : ILoopBoundCore, ITxnCommitter
             _log.LogWarning("forceSync=no: UNSAFE. Writes are acknowledged before they reach the disk; a power failure or OS crash loses them.");
 
         _store.Start(
-            onDurable: zxid => loop.Post(() => _core.OnCommitted(zxid)),
+            onDurable: zxid => loop.Post(() =>
+            {
+                _core.OnCommitted(zxid);
+                ResumeIfCaughtUp();
+            }),
             onFailure: e =>
             {
                 _log.LogCritical(e, "Writing the transaction log failed; no further write will be acknowledged");
@@ -133,6 +140,19 @@ public sealed class DurableCore : ILoopBoundCore, ITxnCommitter
         if (_loop is null) throw new InvalidOperationException("The durable core has not been started.");
         if (_store.Append(zxid, txn)) StartSnapshot(_loop);
         return false;
+    }
+
+    /// <summary>Write throttling: the log holds more unsynced bytes than <see cref="StorageOptions.MaxUnsyncedLogBytes"/>.</summary>
+    public bool DiskBehind => _loop is not null && _store.Committer.UnsyncedBytes > _store.Options.MaxUnsyncedLogBytes;
+
+    public void ResumeWhenDiskCaughtUp(Action resume) => _resumeWhenCaughtUp = resume;
+
+    /// <summary>On the loop after each fsync report: every fsync shrinks the backlog, so the waiter is always heard.</summary>
+    private void ResumeIfCaughtUp()
+    {
+        if (_resumeWhenCaughtUp is not { } resume || DiskBehind) return;
+        _resumeWhenCaughtUp = null;
+        resume();
     }
 
     private void StartSnapshot(CoreLoop loop)

@@ -29,6 +29,7 @@ public sealed class GroupCommitter : IDisposable
     private Exception? _failure;
     private bool _failureReported;
     private long _batches, _txns;
+    private int _inFlightBytes;
 
     /// <param name="onDurable">Called on the flusher thread, in increasing zxid order, after each batch is durable.</param>
     /// <param name="onFailure">Called once if the disk fails; the committer is dead afterwards.</param>
@@ -46,6 +47,15 @@ public sealed class GroupCommitter : IDisposable
 
     /// <summary>Bytes appended but not yet taken by the flusher: a signal for the server to throttle new writes when the disk falls behind.</summary>
     public int PendingBytes { get { lock (_gate) return _pending.ByteCount; } }
+
+    /// <summary>
+    /// Bytes appended but not yet durable: the pending batch plus the one being written and
+    /// fsynced. The server throttles new writes while this exceeds its limit
+    /// (<see cref="StorageOptions.MaxUnsyncedLogBytes"/>), so memory stays bounded when the disk
+    /// falls behind. It drops just before each "durable up to" report.
+    /// </summary>
+    public long UnsyncedBytes { get { lock (_gate) return (long)_pending.ByteCount + _inFlightBytes; } }
+
     public long DurableZxid { get { lock (_gate) return _durable; } }
 
     /// <summary>Transactions written, batches written, and segment fsyncs issued so far.</summary>
@@ -124,6 +134,7 @@ public sealed class GroupCommitter : IDisposable
                 if (_pending.Count == 0) return; // stopping and drained
                 batch = _pending;
                 _pending = free;
+                _inFlightBytes = batch.ByteCount;
             }
             long last;
             try
@@ -134,6 +145,8 @@ public sealed class GroupCommitter : IDisposable
                 int count = batch.Count;
                 batch.Clear();
                 free = batch;
+                // Before the report, so whoever hears "durable" also sees the room it made.
+                lock (_gate) _inFlightBytes = 0;
                 _onDurable(last);
                 lock (_gate)
                 {

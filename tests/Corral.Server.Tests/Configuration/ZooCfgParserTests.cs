@@ -95,6 +95,9 @@ public sealed class ZooCfgParserTests
     [InlineData("admin.trustedAddresses=10.0.0.1,nowhere", "zoo.cfg:1: admin.trustedAddresses=10.0.0.1,nowhere: 'nowhere' is not an IP address or CIDR block")]
     [InlineData("audit.enable=sometimes", "zoo.cfg:1: audit.enable=sometimes: expected true/false (or yes/no)")]
     [InlineData("4lw.costlyCommandsPerSecond=many", "zoo.cfg:1: 4lw.costlyCommandsPerSecond=many: not a valid integer")]
+    [InlineData("preAllocSize=64M", "zoo.cfg:1: preAllocSize=64M: not a valid integer")]
+    [InlineData("zookeeper.preAllocSize=1.5", "zoo.cfg:1: zookeeper.preAllocSize=1.5: not a valid integer")]
+    [InlineData("snapSizeLimitInKb=4GB", "zoo.cfg:1: snapSizeLimitInKb=4GB: not a valid integer")]
     public void ParseErrorsNameTheLineKeyAndValue(string text, string message)
     {
         var e = Assert.Throws<ConfigurationException>(() => ZooCfgParser.Parse(text));
@@ -113,6 +116,9 @@ public sealed class ZooCfgParserTests
     [InlineData("admin.commandURL=commands", "admin.commandURL=commands: must start with /")]
     [InlineData("4lw.costlyCommandsPerSecond=-1", "4lw.costlyCommandsPerSecond=-1: must be 0 (unlimited) or positive")]
     [InlineData("globalOutstandingLimit=0", "globalOutstandingLimit=0: must be at least 1")]
+    [InlineData("preAllocSize=-1", "preAllocSize=-1: must be 0 (no preallocation) or a positive number of KB")]
+    [InlineData("preAllocSize=9007199254740992", "preAllocSize=9007199254740992: must be at most 9007199254740991 KB")]
+    [InlineData("snapSizeLimitInKb=9007199254740992", "snapSizeLimitInKb=9007199254740992: must be at most 9007199254740991 KB (0 or less disables it)")]
     public void ValidationNamesTheKeyAndValue(string text, string message)
     {
         var o = ZooCfgParser.Parse(text);
