@@ -12,6 +12,11 @@ command -v cli_mt >/dev/null 2>&1 || need+=(zookeeper-bin)
 /usr/bin/python3 -c 'import pyte' 2>/dev/null || need+=(python3-pyte)
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || need+=(python3-prometheus-client)
 command -v nc >/dev/null 2>&1 || need+=(netcat-openbsd)
+# Curator interop (tests/Corral.Server.Tests/interop/CuratorCheck.java, compiled with javac at test time).
+[ -f /usr/share/java/curator-framework.jar ] || need+=(libcurator-framework-java)
+[ -f /usr/share/java/curator-recipes.jar ] || need+=(libcurator-recipes-java)
+[ -f /usr/share/java/curator-client.jar ] || need+=(libcurator-client-java)
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
