@@ -271,14 +271,18 @@ public final class CuratorCheck {
         String path = root + "/counter";
         DistributedAtomicLong a1 = new DistributedAtomicLong(c1, path, new RetryNTimes(20, 10));
         DistributedAtomicLong a2 = new DistributedAtomicLong(c2, path, new RetryNTimes(20, 10));
+        // Both clients increment at once: optimistic setData with versions must not lose an update.
+        java.util.concurrent.atomic.AtomicInteger otherSucceeded = new java.util.concurrent.atomic.AtomicInteger();
         Thread other = new Thread(() -> {
-            try { for (int i = 0; i < 10; i++) a2.increment(); } catch (Exception ignored) { }
+            try { for (int i = 0; i < 10; i++) if (a2.increment().succeeded()) otherSucceeded.incrementAndGet(); }
+            catch (Exception ignored) { }
         });
         other.start();
         int succeeded = 0;
         for (int i = 0; i < 10; i++) if (a1.increment().succeeded()) succeeded++;
         other.join(WAIT_MS);
-        require(succeeded == 10, "client 1 increments succeeded " + succeeded + "/10");
+        require(succeeded == 10 && otherSucceeded.get() == 10,
+                "increments succeeded: client 1 " + succeeded + "/10, client 2 " + otherSucceeded.get() + "/10");
         AtomicValue<Long> value = a1.get();
         require(value.succeeded() && value.postValue() == 20L, "counter " + value.postValue());
         AtomicValue<Long> added = a2.add(5L);
