@@ -5,7 +5,8 @@ set -euo pipefail
 need=()
 [ -x /usr/share/zookeeper/bin/zkServer.sh ] || need+=(zookeeper)
 /usr/bin/python3 -c 'import kazoo' 2>/dev/null || need+=(python3-kazoo)
-command -v cli_mt >/dev/null 2>&1 || need+=(zookeeper-bin)
+# cli_mt is not on PATH: Debian puts it in /usr/lib/zookeeper/bin (InteropScripts.CliMt).
+[ -x /usr/lib/zookeeper/bin/cli_mt ] || need+=(zookeeper-bin)
 [ -f /usr/include/zookeeper/zookeeper.h ] || need+=(libzookeeper-mt-dev)
 # Monitoring interop (docs/operations.md): zktop driven through pyte, mntr through nc, /metrics through prometheus_client.
 [ -f /usr/lib/python3/dist-packages/zktop.py ] || need+=(zktop)
