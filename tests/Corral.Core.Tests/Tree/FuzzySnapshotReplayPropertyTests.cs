@@ -13,7 +13,7 @@ namespace Corral.Core.Tests.Tree;
 /// owners; sessions; quota usage; digest). A small name space per parent makes creates over nodes the
 /// snapshot already holds, deletes of nodes it already lost, and re-creates of deleted paths common:
 /// exactly the transactions replay skips, which must still leave every parent counter right.
-/// CORRAL_FUZZY_SEEDS sets the number of seeds (default 1000, about 5 s; the incarnation rule first fails at seed 820).
+/// CORRAL_FUZZY_SEEDS sets the number of seeds (default 1000, 5-8 s; the incarnation rule first fails at seed 820).
 /// </summary>
 public class FuzzySnapshotReplayPropertyTests
 {
