@@ -25,7 +25,7 @@ public sealed partial class DataTree
     /// <list type="bullet">
     /// <item>a create that finds the node raises the parent's pzxid to the txn's zxid and its
     /// child-creation counter (cversion, sequence counter) to the txn's, never lowering either
-    /// (ZooKeeper's processTxn on NODEEXISTS during replay, ZOOKEEPER-4325);</item>
+    /// (ZooKeeper's setCversionPzxid on NODEEXISTS during replay, ZOOKEEPER-1046);</item>
     /// <item>a delete (or closeSession's delete of an ephemeral) that finds no node raises the parent's
     /// pzxid to the txn's zxid (ZOOKEEPER-3145);</item>
     /// <item>a node created after the txn's zxid is a later incarnation of its path: the txn addressed an
