@@ -61,8 +61,9 @@ public sealed partial class ServerCore
     }
 
     /// <summary>
-    /// Applies a transaction committed elsewhere (log replay at startup; a follower's commits),
-    /// firing its watches. Replay over a fuzzy snapshot is harmless: applying is idempotent.
+    /// Applies a transaction committed elsewhere (log replay at startup), firing its watches. It
+    /// uses <see cref="DataTree.Replay"/>: the loaded snapshot may be fuzzy, already holding some
+    /// effects of the transactions replayed over it.
     /// </summary>
     public void ApplyCommitted(ReadOnlySpan<byte> serializedTxn)
     {
@@ -74,7 +75,7 @@ public sealed partial class ServerCore
 
     private void ApplyCommitted(in TxnHeader header, Txn txn)
     {
-        ApplyAndNotify(header, txn, null, null);
+        ApplyAndNotify(header, txn, null, null, replay: true);
         if (header.Zxid > _lastPreparedZxid) _lastPreparedZxid = header.Zxid;
         if (header.Zxid > _committedZxid) _committedZxid = header.Zxid;
     }

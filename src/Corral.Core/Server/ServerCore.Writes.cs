@@ -111,10 +111,10 @@ public sealed partial class ServerCore
         }
     }
 
-    private void ApplyAndNotify(in TxnHeader header, Txn txn, CoreConnection? owner, PendingRequest? request)
+    private void ApplyAndNotify(in TxnHeader header, Txn txn, CoreConnection? owner, PendingRequest? request, bool replay = false)
     {
         _triggers.Clear();
-        var result = _tree.Apply(header, txn, _triggers);
+        var result = replay ? _tree.Replay(header, txn, _triggers) : _tree.Apply(header, txn, _triggers);
         _pending.OnApplied(header.Zxid);
         AfterApply(header, txn, owner);
         foreach (var t in _triggers) _watches.Trigger(t, header.Zxid);

@@ -10,10 +10,11 @@ namespace Corral.Core.Tree;
 /// loop, between transactions, and ships each slice's bytes to disk elsewhere, so writes never stop.
 /// <para>
 /// The result is labelled <see cref="StartZxid"/>, the zxid applied before the first slice; every
-/// node is captured as it was when its slice ran, so it may reflect later transactions. Replaying
-/// the log from StartZxid + 1 over it converges to the true state because applying is idempotent
-/// (DataTree.Apply.cs: creating an existing node, deleting a missing one and re-setting data are
-/// tolerated). Nodes are written parent before child (a child is queued only when its parent is
+/// node is captured as it was when its slice ran, so it may reflect later transactions, and a node
+/// deleted before its slice is left out although its parent lists it. Replaying the log from
+/// StartZxid + 1 with <see cref="DataTree.Replay"/> converges to the true state in every field
+/// (creating an existing node and deleting a missing one still move the parent's pzxid and
+/// child-creation counter forward; see DataTree.Apply.cs and docs/storage.md). Nodes are written parent before child (a child is queued only when its parent is
 /// written), so loading never meets an orphan. A written parent's children are captured as one
 /// array of node references (8 bytes each) and their paths are built only as each is written: a
 /// parent of 900,000 children would otherwise hold 900,000 path strings (about 100 MB) alive for
@@ -47,6 +48,13 @@ public sealed class FuzzySnapshotWriter
 
     public bool IsFinished { get; private set; }
 
+    /// <summary>
+    /// Test knob: reorders a parent's captured children before they are queued, so tests can check
+    /// that recovery does not depend on the order siblings are written in. Null (the default) keeps
+    /// the child set's order.
+    /// </summary>
+    internal Action<ZNode[]>? ReorderChildren { get; init; }
+
     /// <summary>Nodes written so far.</summary>
     public long NodesWritten { get; private set; }
 
@@ -78,9 +86,14 @@ public sealed class FuzzySnapshotWriter
             }
             if (!_pending.TryPeek(out var frame)) break;
             // Last child first, as the stack of single children this replaced popped them.
-            var child = frame.Children[--frame.Left];
+            var captured = frame.Children[--frame.Left];
             frame.Children[frame.Left] = null!; // let the collector have it if it is deleted meanwhile
             if (frame.Left == 0) _pending.Pop();
+            // Write the node at that path as it is now. Since the capture it may have been deleted
+            // (skip it: replaying the delete fixes the parent) or replaced by another object (a leaf
+            // upgraded to a parent, or a new node at the same path): the captured object is stale
+            // then, a deleted node has already lost its owner and maybe its ACL slot.
+            if (frame.Node.Children?.Find(captured.NameBytes) is not { } child) continue;
             WriteNodeAndQueueChildren(output, ZPath.Join(frame.Path, child.Name), child);
         }
         if (_pending.Count > 0 || !_rootWritten) return false;
@@ -99,13 +112,15 @@ public sealed class FuzzySnapshotWriter
         var captured = new ZNode[children.Count];
         int i = 0;
         foreach (var c in children) captured[i++] = c;
-        _pending.Push(new Frame(path, captured));
+        ReorderChildren?.Invoke(captured);
+        _pending.Push(new Frame(path, n, captured));
     }
 
     /// <summary>A written parent's children as they were when it was written, and how many of them are written.</summary>
-    private sealed class Frame(string path, ZNode[] children)
+    private sealed class Frame(string path, ZNode node, ZNode[] children)
     {
         public readonly string Path = path;
+        public readonly ZNode Node = node;
         public readonly ZNode[] Children = children;
         public int Left = children.Length;
     }

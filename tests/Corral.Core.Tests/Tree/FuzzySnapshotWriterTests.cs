@@ -114,7 +114,7 @@ public class FuzzySnapshotWriterTests
         var recovered = new DataTree();
         recovered.LoadSnapshot(new MemoryStream(bytes.WrittenSpan.ToArray()));
         Assert.Equal(writer.StartZxid, recovered.LastProcessedZxid);
-        foreach (var (header, txn) in work.Log.Where(e => e.Header.Zxid > writer.StartZxid)) recovered.Apply(header, txn);
+        foreach (var (header, txn) in work.Log.Where(e => e.Header.Zxid > writer.StartZxid)) recovered.Replay(header, txn);
         AssertSameTree(live, recovered);
     }
 
