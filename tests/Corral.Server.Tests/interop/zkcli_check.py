@@ -53,7 +53,8 @@ expected_out = [
     r"dataLength = 5", r"numChildren = 1",
     re.escape("[]"),
     re.escape(N), re.escape(N + "/a"), re.escape(N + "/a/b"),
-    r"WatchedEvent state:Closed type:None path:null",
+    # Not checked: zkCli's final "WatchedEvent state:Closed" line. Its event thread prints it after
+    # close() while the JVM is already exiting, so it is sometimes missing against any server.
 ]
 expected_err = [
     re.escape(f"Created {N}"),
