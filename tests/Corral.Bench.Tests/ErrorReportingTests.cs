@@ -12,7 +12,7 @@ public class ErrorReportingTests
         Clients = 2,
         Window = 4,
         Warmup = TimeSpan.Zero,
-        Duration = TimeSpan.FromMilliseconds(300),
+        Duration = TimeSpan.FromSeconds(1), // long enough that a stalled, loaded machine still completes operations inside it
         Keys = 10,
         Size = 64,
     };
