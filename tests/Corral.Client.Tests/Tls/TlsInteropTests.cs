@@ -44,7 +44,10 @@ public abstract class TlsInteropSuite
             "-cp", JavaClassPath, "org.apache.zookeeper.ZooKeeperMain", "-server", SecureConnectString, "whoami",
         ], TimeSpan.FromSeconds(90));
         // ZooKeeperMain prints one "scheme: user" line per identity, in the server's order.
-        var lines = result.StdOut.Split('\n').Select(l => l.Trim()).ToList();
+        // The watcher's connection event is printed from another thread and may land anywhere in between.
+        var lines = result.StdOut.Split('\n').Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith("WATCHER::", StringComparison.Ordinal) && !l.StartsWith("WatchedEvent ", StringComparison.Ordinal))
+            .ToList();
         int header = lines.IndexOf("Auth scheme: User");
         Assert.True(header >= 0, $"no whoami output (exit {result.ExitCode})\n{result.StdOut}\n{result.StdErr}");
         Assert.Equal([$"x509: {TestCertificates.ClientSubject}", "ip: 127.0.0.1"], lines.Skip(header + 1).Take(2));
