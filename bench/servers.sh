@@ -33,18 +33,8 @@ server_start() {
   case "$name" in
     zk) server_pid=$("$servers_repo/bench/zk-standalone.sh" "$port" "$dir" "$tick") ;;
     corral)
-      mkdir -p "$dir/data"
-      # The keys bench/zk-standalone.sh gives ZooKeeper: Corral reads zoo.cfg too.
-      cat >"$dir/zoo.cfg" <<CFG
-tickTime=$tick
-dataDir=$dir/data
-clientPort=$port
-clientPortAddress=127.0.0.1
-maxClientCnxns=0
-admin.enableServer=false
-forceSync=yes
-4lw.commands.whitelist=*
-CFG
+      # The same zoo.cfg ZooKeeper gets: Corral reads zoo.cfg too.
+      "$servers_repo/bench/standalone-zoo-cfg.sh" "$port" "$dir" "$tick"
       [ -x "$corral" ] || { echo "servers.sh: $corral is not built (bench/servers.sh build)" >&2; return 1; }
       nohup "$corral" server --config "$dir/zoo.cfg" >>"$dir/server.log" 2>&1 </dev/null &
       server_pid=$!

@@ -4,17 +4,7 @@
 # Usage: bench/zk-standalone.sh PORT DIR [TICK_MS]
 set -euo pipefail
 port=$1 dir=$2 tick=${3:-2000}
-mkdir -p "$dir/data"
-cat > "$dir/zoo.cfg" <<CFG
-tickTime=$tick
-dataDir=$dir/data
-clientPort=$port
-clientPortAddress=127.0.0.1
-maxClientCnxns=0
-admin.enableServer=false
-forceSync=yes
-4lw.commands.whitelist=*
-CFG
+"$(dirname "$0")/standalone-zoo-cfg.sh" "$port" "$dir" "$tick"
 cp="/etc/zookeeper/conf:/usr/share/java/zookeeper.jar"
 # The same heap the stock zkServer.sh gives ZooKeeper by default (ZK_SERVER_HEAP=1000 MB) would not
 # hold 1M znodes; allow ZK_HEAP to raise it. Its RSS is measured as it is.

@@ -38,7 +38,6 @@ public class CorralServerFixture : IZooKeeperServer, IAsyncLifetime
             MaxClientCnxns = 0,
             FourLetterWordWhitelist = new HashSet<string>(StringComparer.Ordinal) { "*" },
             // Tests never bind the admin HTTP port (8080 by default).
-            // TODO(merge with ops): if the admin server's options are renamed or gain more switches, keep it off here.
             AdminEnableServer = false,
             AdminServerPort = 0,
         };
