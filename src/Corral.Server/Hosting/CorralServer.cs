@@ -93,7 +93,7 @@ public sealed class CorralServer : IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         var time = timeProvider ?? TimeProvider.System;
         var log = loggerFactory.CreateLogger<CorralServer>();
-        var address = options.ClientPortAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.ClientPortAddress);
+        var address = ListenAddress(options.ClientPortAddress);
 
         var whitelist = FourLetterWordPolicy.EffectiveWhitelist(options.FourLetterWordWhitelist);
         foreach (var word in options.FourLetterWordWhitelist.Where(w => w != "*" && !FourLetterWordPolicy.Implemented.Contains(w)))
@@ -165,8 +165,7 @@ public sealed class CorralServer : IAsyncDisposable
             if (tls is not null) secureListen = ListenSecure(kestrel, options, address, tls);
             if (options.AdminEnableServer)
             {
-                var adminAddress = options.AdminServerAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.AdminServerAddress);
-                kestrel.Listen(adminAddress, options.AdminServerPort, listen => adminListen = listen);
+                kestrel.Listen(ListenAddress(options.AdminServerAddress), options.AdminServerPort, listen => adminListen = listen);
             }
         });
         var app = builder.Build();
@@ -197,24 +196,24 @@ public sealed class CorralServer : IAsyncDisposable
         // right however many listeners (TLS, admin) there are.
         var bound = clientListen?.IPEndPoint is { Port: > 0 } c ? c : BoundEndPoint(app, address, options.ClientPort);
         view.ClientPort = bound.Port;
-        if (secureListen?.IPEndPoint is { } secure) view.SecureClientPort = secure.Port;
+        var secure = secureListen?.IPEndPoint;
+        if (secure is not null) view.SecureClientPort = secure.Port;
         var admin = adminListen?.IPEndPoint;
         log.LogInformation("Corral {Version} serving clients on {EndPoint} (tickTime={TickTime}, dataDir={DataDir})",
             ServerVersion.Full, bound, options.TickTime, Path.GetFullPath(options.DataDir));
-        if (secureListen?.IPEndPoint is { } secureBound)
-            log.LogInformation("Serving TLS clients on {EndPoint} (ssl.clientAuth={ClientAuth})", secureBound, tls!.ClientAuth);
+        if (secure is not null)
+            log.LogInformation("Serving TLS clients on {EndPoint} (ssl.clientAuth={ClientAuth})", secure, tls!.ClientAuth);
         if (admin is not null) log.LogInformation("Admin server listening on {EndPoint}: {Url}, /metrics, /health", admin, options.AdminCommandUrl);
         return new CorralServer(app, loop, registry, bound, admin, new Disposables(exporter, metrics), log, fatal.Task)
         {
-            SecureClientEndPoint = secureListen?.IPEndPoint,
+            SecureClientEndPoint = secure,
         };
     }
 
     /// <summary>The secure client port: TLS (server certificate, optional client certificate) around the same protocol handler.</summary>
     private static ListenOptions ListenSecure(KestrelServerOptions kestrel, CorralServerOptions options, IPAddress plainAddress, TlsSettings tls)
     {
-        var address = options.SecureClientPortAddress is null ? plainAddress
-            : options.SecureClientPortAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.SecureClientPortAddress);
+        var address = options.SecureClientPortAddress is null ? plainAddress : ListenAddress(options.SecureClientPortAddress);
         ListenOptions? secure = null;
         kestrel.Listen(address, options.SecureClientPort!.Value, listen =>
         {
@@ -236,6 +235,10 @@ public sealed class CorralServer : IAsyncDisposable
         });
         return secure!;
     }
+
+    /// <summary>A configured listen address: an IP literal, or "localhost" for the loopback address (validated with the options).</summary>
+    private static IPAddress ListenAddress(string configured) =>
+        configured == "localhost" ? IPAddress.Loopback : IPAddress.Parse(configured);
 
     private static IPEndPoint BoundEndPoint(WebApplication app, IPAddress address, int configuredPort)
     {
